@@ -1,0 +1,602 @@
+"""Tone of any span of text: TextBlob's Pattern lexicon, with VADER as a second opinion.
+
+Two lexicon-based scorers, both offline:
+
+* **TextBlob / Pattern** (``polarity`` in [-1, 1], ``subjectivity`` in [0, 1]). TextBlob's
+  default ``PatternAnalyzer`` averages the scores of the adjectives (and a few other words)
+  of the Pattern lexicon found in the text, with ``very``-style intensifiers and a negation
+  flip (``not good``) applied to the following word (De Smedt & Daelemans 2012, *Pattern for
+  Python*, JMLR 13; TextBlob docs, "Sentiment Analysis"). We call the same Pattern scorer
+  that ``TextBlob(text).sentiment`` calls, without building a blob, so TextBlob's NLTK-backed
+  ``sentences``/``tags``/``noun_phrases`` (whose corpora cannot be downloaded) are never used.
+* **VADER** (``vader_compound`` in [-1, 1], plus the ``vader_pos``/``vader_neu``/``vader_neg``
+  proportions). A rule-based model with a human-rated lexicon built for social-media text,
+  with rules for negation, intensifiers, ``but`` and capitals (Hutto & Gilbert 2014, *VADER:
+  A Parsimonious Rule-based Model for Sentiment Analysis of Social Media Text*, ICWSM).
+
+Scores are computed for exactly the string given: a span is scored as
+``article_text[start:end]``, a quote without its quotation marks. Both lexicons score
+words, not stance: a quoted insult counts towards the article it appears in, sarcasm is
+missed, and news prose is mostly near zero.
+
+Labels use one band for both scorers: below -0.05 negative, above +0.05 positive, otherwise
+neutral (:data:`NEUTRAL_BAND`, VADER's authors' published threshold on ``compound``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from textblob.en import sentiment as _pattern_sentiment
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from analysis.errors import AnalysisError
+from analysis.segment import split_paragraphs, split_sentences
+
+NEUTRAL_BAND = 0.05
+"""Scores with ``abs(score) <= NEUTRAL_BAND`` are labelled neutral.
+
+VADER's README (Hutto & Gilbert) recommends ``compound >= 0.05`` positive and
+``<= -0.05`` negative; the same band is used for TextBlob's polarity so both are read by one
+rule. It was chosen before looking at any evaluation data and is not tuned.
+"""
+
+SCORE_COLUMNS = [
+    "polarity",
+    "subjectivity",
+    "vader_compound",
+    "vader_pos",
+    "vader_neu",
+    "vader_neg",
+]
+"""Columns every scored table gains, in this order."""
+
+MEASURES = ["polarity", "subjectivity", "vader_compound"]
+"""Scores summarised by :func:`group_sentiment` unless told otherwise."""
+
+LABELS = pd.CategoricalDtype(["negative", "neutral", "positive"], ordered=True)
+
+_VADER: SentimentIntensityAnalyzer | None = None
+
+
+def _vader() -> SentimentIntensityAnalyzer:
+    """The one VADER analyzer of this process (loading its lexicon takes ~50 ms)."""
+    global _VADER
+    if _VADER is None:
+        _VADER = SentimentIntensityAnalyzer()
+    return _VADER
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    """Lexicon scores of one piece of text.
+
+    Attributes
+    ----------
+    polarity : float
+        TextBlob (Pattern) polarity, -1 (negative) to 1 (positive); 0 when no lexicon word.
+    subjectivity : float
+        TextBlob (Pattern) subjectivity, 0 (objective) to 1 (subjective).
+    vader_compound : float
+        VADER's normalised sum of valences, -1 to 1.
+    vader_pos, vader_neu, vader_neg : float
+        VADER's shares of the text that are positive, neutral and negative (sum to 1, or
+        all 0 for text without words).
+    """
+
+    polarity: float
+    subjectivity: float
+    vader_compound: float
+    vader_pos: float
+    vader_neu: float
+    vader_neg: float
+
+
+def score_text(text: str) -> Sentiment:
+    """Score one string with TextBlob's Pattern lexicon and with VADER.
+
+    Parameters
+    ----------
+    text : str
+        Any text; scored exactly as given (no quotation marks are added or removed).
+
+    Returns
+    -------
+    Sentiment
+        ``polarity`` and ``subjectivity`` equal ``TextBlob(text).sentiment``.
+
+    Raises
+    ------
+    AnalysisError
+        When ``text`` is not a string.
+
+    Examples
+    --------
+    >>> score_text("A great day.").polarity
+    0.8
+    >>> score_text("").vader_compound
+    0.0
+    """
+    if not isinstance(text, str):
+        raise AnalysisError(f"score_text: expected a str, got {type(text).__name__} {text!r:.60}")
+    polarity, subjectivity = _pattern_sentiment(text)[:2]
+    vader = _vader().polarity_scores(text)
+    return Sentiment(
+        float(polarity),
+        float(subjectivity),
+        float(vader["compound"]),
+        float(vader["pos"]),
+        float(vader["neu"]),
+        float(vader["neg"]),
+    )
+
+
+def score_texts(texts: Iterable[str | None]) -> pd.DataFrame:
+    """Score many strings; each distinct string is scored once.
+
+    Parameters
+    ----------
+    texts : iterable of str or None
+        Texts in any order; ``None``/NaN (a missing text) gets NaN scores, not zeros.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input, in input order (index 0..n-1), columns :data:`SCORE_COLUMNS`.
+    """
+    series = pd.Series(list(texts), dtype=object)
+    present = series.notna()
+    bad = series[present & ~series.map(lambda t: isinstance(t, str))]
+    if len(bad):
+        position, value = bad.index[0], bad.iloc[0]
+        raise AnalysisError(
+            f"text {position}: expected a str, got {type(value).__name__} {value!r:.60}"
+        )
+    unique = pd.unique(series[present].to_numpy())
+    scored = pd.DataFrame(
+        [_row(text) for text in unique], columns=SCORE_COLUMNS, index=pd.Index(unique, dtype=object)
+    )
+    out = scored.reindex(series.where(present, None).to_numpy())
+    return out.reset_index(drop=True).astype("float64")
+
+
+def _row(text: str) -> tuple[float, ...]:
+    score = score_text(text)
+    return tuple(getattr(score, name) for name in SCORE_COLUMNS)
+
+
+def polarity_label(scores: pd.Series | Sequence[float], *, band: float = NEUTRAL_BAND) -> pd.Series:
+    """Three-way label of scores: negative below ``-band``, positive above ``band``.
+
+    Parameters
+    ----------
+    scores : Series or sequence of float
+        Polarity or VADER compound scores in [-1, 1]; NaN gives a missing label.
+    band : float, optional
+        Half-width of the neutral band, inclusive (default :data:`NEUTRAL_BAND`).
+
+    Returns
+    -------
+    pandas.Series
+        Ordered categorical with categories ``negative < neutral < positive``.
+    """
+    values = pd.Series(scores, dtype="float64")
+    labels = np.select(
+        [values < -band, values > band, values.notna()],
+        ["negative", "positive", "neutral"],
+        default=None,
+    )
+    return pd.Series(labels, index=values.index, dtype=LABELS)
+
+
+def _require(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise AnalysisError(
+            f"{name} table: expected a pandas DataFrame, got {type(table).__name__}"
+        )
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise AnalysisError(
+            f"{name} table: missing column(s) {missing}; it has {list(table.columns)}"
+        )
+
+
+def _with_scores(table: pd.DataFrame, texts: pd.Series, prefix: str = "") -> pd.DataFrame:
+    scores = score_texts(texts).set_axis(table.index)
+    return table.assign(**{f"{prefix}{c}": scores[c] for c in SCORE_COLUMNS})
+
+
+def quote_sentiment(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Score each quote's content.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        The quotes table: at least ``text`` (content, quotation marks excluded; the pieces of
+        a split quote joined by a space).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The quotes table, same rows and order, plus :data:`SCORE_COLUMNS` scored on ``text``.
+    """
+    _require(quotes, ["text"], "quotes")
+    return _with_scores(quotes, quotes["text"])
+
+
+def _merged(fragments: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(fragments):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _fragments(quote: pd.Series, length: int) -> list[tuple[int, int]]:
+    pieces = quote.get("fragments")
+    if pieces is None or (not isinstance(pieces, Iterable)) or len(pieces) == 0:
+        pieces = [(quote["start"], quote["end"])]
+    out = []
+    for piece in pieces:
+        try:
+            start, end = (int(x) for x in piece)
+        except (TypeError, ValueError) as err:
+            raise AnalysisError(
+                f"quotes table: article {quote['article_id']!r}, quote {quote.get('quote_id')!r}: "
+                f"fragment {piece!r} is not a (start, end) pair of integers"
+            ) from err
+        if not 0 <= start <= end <= length:
+            raise AnalysisError(
+                f"quotes table: article {quote['article_id']!r}, quote {quote.get('quote_id')!r}: "
+                f"fragment ({start}, {end}) lies outside the article text (0..{length})"
+            )
+        out.append((start, end))
+    return out
+
+
+def split_quoted(text: str, fragments: Iterable[tuple[int, int]]) -> tuple[str, str]:
+    """Split an article into the journalist's own text and the quoted text.
+
+    Parameters
+    ----------
+    text : str
+        Article text.
+    fragments : iterable of (int, int)
+        Quote spans into ``text`` (quotation marks excluded); overlaps are merged.
+
+    Returns
+    -------
+    (str, str)
+        The text outside every fragment, its pieces joined by a space (the quotation
+        marks stay, and score nothing), and the fragments' text in order, joined by a newline.
+
+    Examples
+    --------
+    >>> split_quoted("He said “no” today.", [(9, 11)])
+    ('He said “ ” today.', 'no')
+    """
+    spans = _merged(fragments)
+    outside, cursor = [], 0
+    for start, end in spans:
+        outside.append(text[cursor:start])
+        cursor = end
+    outside.append(text[cursor:])
+    return " ".join(outside), "\n".join(text[s:e] for s, e in spans)
+
+
+ARTICLE_COLUMNS = [
+    "article_id",
+    "n_quotes",
+    "quoted_share",
+    *SCORE_COLUMNS,
+    *(f"journalist_{c}" for c in SCORE_COLUMNS),
+    *(f"quoted_{c}" for c in SCORE_COLUMNS),
+]
+
+
+def article_sentiment(
+    articles: pd.DataFrame, quotes: pd.DataFrame, *, kinds: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Tone of each whole article, of the journalist's own text and of the quoted text.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        The articles table: ``article_id``, ``text`` (other columns are kept).
+    quotes : pandas.DataFrame
+        The quotes table: ``article_id``, ``start``, ``end`` and, when present,
+        ``fragments`` (tuple of (start, end) pairs; preferred over start/end for split quotes).
+    kinds : iterable of str, optional
+        Only quotes whose ``kind`` is one of these count as quoted text (for example
+        ``["direct", "partial"]`` to leave paraphrase with the journalist). Default: all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article, in the articles' order: the articles table's columns except
+        ``text``, then ``n_quotes``, ``quoted_share`` (share of the article's characters
+        inside quotes), :data:`SCORE_COLUMNS` for the whole text, the same prefixed
+        ``journalist_`` (the text outside the quotes, see :func:`split_quoted`) and
+        ``quoted_`` (the quote fragments joined by newlines; NaN when nothing is quoted).
+
+    Raises
+    ------
+    AnalysisError
+        When a column is missing, or a quote's fragment lies outside its article's text.
+    """
+    _require(articles, ["article_id", "text"], "articles")
+    _require(quotes, ["article_id", "start", "end"], "quotes")
+    if kinds is not None:
+        _require(quotes, ["kind"], "quotes")
+        quotes = quotes.loc[quotes["kind"].isin(list(kinds))]
+    by_article = {key: group for key, group in quotes.groupby("article_id", sort=False)}
+    journalist, quoted, n_quotes, shares = [], [], [], []
+    for article_id, text in zip(articles["article_id"], articles["text"], strict=True):
+        if not isinstance(text, str):
+            raise AnalysisError(f"articles table: article {article_id!r}: text is not a string")
+        group = by_article.get(article_id)
+        spans = (
+            []
+            if group is None
+            else [f for _, q in group.iterrows() for f in _fragments(q, len(text))]
+        )
+        own, said = split_quoted(text, spans)
+        inside = sum(e - s for s, e in _merged(spans))
+        journalist.append(own)
+        quoted.append(said if spans else None)
+        n_quotes.append(0 if group is None else len(group))
+        shares.append(inside / len(text) if text else math.nan)
+    base = articles.drop(columns=["text"]).assign(n_quotes=n_quotes, quoted_share=shares)
+    scored = _with_scores(base, articles["text"])
+    scored = _with_scores(scored, pd.Series(journalist, index=articles.index), "journalist_")
+    scored = _with_scores(scored, pd.Series(quoted, index=articles.index, dtype=object), "quoted_")
+    return scored.reset_index(drop=True)
+
+
+def _span_table(articles: pd.DataFrame, splitter, index_name: str) -> pd.DataFrame:
+    _require(articles, ["article_id", "text"], "articles")
+    rows = []
+    for article_id, text in zip(articles["article_id"], articles["text"], strict=True):
+        if not isinstance(text, str):
+            raise AnalysisError(f"articles table: article {article_id!r}: text is not a string")
+        rows.extend(
+            (article_id, i, span.start, span.end, span.text)
+            for i, span in enumerate(splitter(text))
+        )
+    table = pd.DataFrame(rows, columns=["article_id", index_name, "start", "end", "text"])
+    table = table.astype({index_name: "int64", "start": "int64", "end": "int64"})
+    return _with_scores(table, table["text"])
+
+
+def paragraph_sentiment(articles: pd.DataFrame) -> pd.DataFrame:
+    """Score every paragraph (see :func:`analysis.segment.split_paragraphs`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (article_id, paragraph), in article then text order: ``article_id``,
+        ``paragraph`` (0-based), ``start``, ``end``, ``text`` (``article_text[start:end]``),
+        then :data:`SCORE_COLUMNS`.
+    """
+    return _span_table(articles, split_paragraphs, "paragraph")
+
+
+def sentence_sentiment(articles: pd.DataFrame) -> pd.DataFrame:
+    """Score every sentence (see :func:`analysis.segment.split_sentences`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (article_id, sentence), in article then text order: ``article_id``,
+        ``sentence`` (0-based within the article), ``start``, ``end``, ``text``, then
+        :data:`SCORE_COLUMNS`.
+    """
+    return _span_table(articles, split_sentences, "sentence")
+
+
+def _with_period(table: pd.DataFrame, period: str, date_column: str) -> pd.DataFrame:
+    raw = table[date_column]
+    empty = raw.isna() | raw.astype(str).str.strip().eq("")
+    dates = pd.to_datetime(raw.where(~empty, None), format="%Y-%m-%d", errors="coerce")
+    bad = ~empty & dates.isna()
+    if bad.any():
+        first = bad.idxmax()
+        where = f"article {table.at[first, 'article_id']!r}" if "article_id" in table else "row"
+        raise AnalysisError(f"{where}: {date_column} is {raw.at[first]!r}, not YYYY-MM-DD or empty")
+    try:
+        periods = dates.dt.to_period(period)
+    except (ValueError, TypeError) as err:
+        raise AnalysisError(f"period={period!r} is not a pandas period alias: {err}") from err
+    return table.assign(period=periods)
+
+
+def group_sentiment(
+    table: pd.DataFrame,
+    by: str | Sequence[str],
+    *,
+    measures: Sequence[str] = MEASURES,
+    period: str | None = None,
+    date_column: str = "date",
+    articles: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Mean, spread and count of sentiment scores per group: a tidy summary.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A scored table (from :func:`quote_sentiment`, :func:`article_sentiment`,
+        :func:`sentence_sentiment`, ...).
+    by : str or sequence of str
+        Grouping columns, e.g. ``"speaker"``, ``["source_type", "origin"]``, ``"outlet"``.
+        A categorical column keeps its category order, and empty categories appear with
+        ``n == 0``; a missing value (no speaker, no date) is its own group, sorted last.
+    measures : sequence of str, optional
+        Score columns to summarise (default ``polarity``, ``subjectivity``, ``vader_compound``).
+    period : str, optional
+        A pandas period alias (``"M"`` month, ``"Q"``, ``"Y"``): adds a ``period`` column from
+        ``date_column`` (ISO ``YYYY-MM-DD`` or empty) and groups by it after ``by``.
+    date_column : str, optional
+        Column holding the date (default ``"date"``).
+    articles : pandas.DataFrame, optional
+        The articles table; grouping or date columns missing from ``table`` are joined from
+        it on ``article_id`` (so quotes can be grouped by ``outlet`` or month).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (group..., measure), sorted by group then measure in the order given:
+        the ``by`` columns (and ``period``), ``measure``, ``n`` (non-missing scores),
+        ``mean``, ``std`` (sample standard deviation, ddof=1; NaN when ``n < 2``).
+
+    Raises
+    ------
+    AnalysisError
+        When a column is missing or a date is not ``YYYY-MM-DD``.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    needed = [c for c in keys if c != "period"] + ([date_column] if period else [])
+    absent = [c for c in needed if c not in table.columns]
+    if absent and articles is not None:
+        _require(table, ["article_id"], "scored")
+        _require(articles, ["article_id", *absent], "articles")
+        meta = articles[["article_id", *absent]].drop_duplicates("article_id")
+        table = table.merge(meta, on="article_id", how="left", validate="many_to_one")
+    _require(table, [*needed, *measures], "scored")
+    if period:
+        table = _with_period(table, period, date_column)
+        if "period" not in keys:
+            keys.append("period")
+    long = table[[*keys, *measures]].melt(
+        id_vars=keys, value_vars=list(measures), var_name="measure", value_name="value"
+    )
+    long["measure"] = pd.Categorical(long["measure"], categories=list(measures), ordered=True)
+    long["value"] = long["value"].astype("float64")
+    summary = (
+        long.groupby([*keys, "measure"], observed=False, dropna=False, sort=True)["value"]
+        .agg(n="count", mean="mean", std="std")
+        .reset_index()
+        .astype({"n": "int64", "measure": "string"})
+    )
+    return summary
+
+
+def speaker_sentiment(scored_quotes: pd.DataFrame) -> pd.DataFrame:
+    """Mean, spread and count of quote scores per speaker (:func:`group_sentiment` by speaker)."""
+    return group_sentiment(scored_quotes, "speaker")
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    if len(x) < 2:
+        return math.nan
+    dx, dy = x - x.mean(), y - y.mean()
+    denominator = math.sqrt(float((dx * dx).sum()) * float((dy * dy).sum()))
+    return float((dx * dy).sum()) / denominator if denominator > 0 else math.nan
+
+
+def correlations(x: pd.Series, y: pd.Series) -> tuple[int, float, float]:
+    """Pearson and Spearman correlation of two score columns, pairs with a NaN dropped.
+
+    Spearman is Pearson's r on average ranks (ties share their mean rank). Either is NaN
+    when fewer than two pairs remain or a column is constant.
+
+    Returns
+    -------
+    (int, float, float)
+        ``n`` pairs used, Pearson r, Spearman rho.
+    """
+    pairs = pd.DataFrame({"x": pd.Series(x).to_numpy(), "y": pd.Series(y).to_numpy()}).astype(
+        "float64"
+    )
+    pairs = pairs.dropna()
+    ranks = pairs.rank(method="average")
+    return (
+        len(pairs),
+        _pearson(pairs["x"].to_numpy(), pairs["y"].to_numpy()),
+        _pearson(ranks["x"].to_numpy(), ranks["y"].to_numpy()),
+    )
+
+
+AGREEMENT_COLUMNS = ["n", "pearson", "spearman", "label_agreement", "opposite_share"]
+
+
+def lexicon_agreement(
+    table: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    band: float = NEUTRAL_BAND,
+) -> pd.DataFrame:
+    """How far TextBlob's ``polarity`` and VADER's ``vader_compound`` agree.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A scored table with ``polarity`` and ``vader_compound``.
+    by : str or sequence of str, optional
+        Report one row per group (e.g. ``"outlet"``) instead of one row overall.
+    band : float, optional
+        Neutral band for the three-way labels (default :data:`NEUTRAL_BAND`, 0.05).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row (or one per group, sorted): ``n`` rows with both scores, ``pearson``,
+        ``spearman``, ``label_agreement`` (share with the same negative/neutral/positive
+        label under the band) and ``opposite_share`` (share where one says positive and the
+        other negative).
+    """
+    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    _require(table, [*keys, "polarity", "vader_compound"], "scored")
+
+    def summary(part: pd.DataFrame) -> dict[str, float]:
+        part = part.dropna(subset=["polarity", "vader_compound"])
+        n, pearson, spearman = correlations(part["polarity"], part["vader_compound"])
+        a = polarity_label(part["polarity"], band=band).astype(str).to_numpy()
+        b = polarity_label(part["vader_compound"], band=band).astype(str).to_numpy()
+        opposite = ((a == "positive") & (b == "negative")) | ((a == "negative") & (b == "positive"))
+        return {
+            "n": n,
+            "pearson": pearson,
+            "spearman": spearman,
+            "label_agreement": float((a == b).mean()) if n else math.nan,
+            "opposite_share": float(opposite.mean()) if n else math.nan,
+        }
+
+    if not keys:
+        return pd.DataFrame([summary(table)], columns=AGREEMENT_COLUMNS)
+    rows = [
+        {**dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True)), **summary(part)}
+        for key, part in table.groupby(keys, sort=True, dropna=False, observed=True)
+    ]
+    return pd.DataFrame(rows, columns=[*keys, *AGREEMENT_COLUMNS])
+
+
+def largest_disagreements(table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The rows where TextBlob and VADER disagree most.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A scored table with ``polarity`` and ``vader_compound``.
+    n : int, optional
+        How many rows to return (default 5).
+
+    Returns
+    -------
+    pandas.DataFrame
+        At most ``n`` rows of ``table`` plus ``disagreement`` = ``|polarity - vader_compound|``
+        (both scales run from -1 to 1), largest first; ties keep the table's order.
+    """
+    _require(table, ["polarity", "vader_compound"], "scored")
+    return (
+        table.dropna(subset=["polarity", "vader_compound"])
+        .assign(disagreement=lambda d: (d["polarity"] - d["vader_compound"]).abs())
+        .sort_values("disagreement", ascending=False, kind="mergesort")
+        .head(n)
+        .reset_index(drop=True)
+    )
