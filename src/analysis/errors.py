@@ -66,3 +66,7 @@ class UnreadableError(CorpusError):
 
 class OutputError(AnalysisError):
     """The output folder cannot be written safely."""
+
+
+class UnsupportedFileError(CorpusError):
+    """A file in the corpus folder is not an article format the loader reads."""

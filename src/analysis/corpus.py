@@ -1,0 +1,785 @@
+"""Read a corpus of news articles: the only module that reads corpus files.
+
+A corpus is a folder (searched recursively, in sorted order) or a single file:
+
+- ``.txt``: one article, optionally opening with YAML front matter between ``---`` lines.
+  Without a ``title`` key, the first non-empty line is the title; an ``(Author: ...)`` or
+  ``By ...`` line right after it becomes ``author``.
+- ``.jsonl``: one article per line, a JSON object with a ``text`` field and metadata fields.
+- ``.csv``: one article per row, a header with a ``text`` column and metadata columns.
+- ``corpus.yaml``: defaults (e.g. ``outlet``, ``country``) for every article in its folder
+  and below; an article's own metadata wins.
+
+Every file or record that cannot be used becomes a row of ``Corpus.problems`` naming the
+file (and line) and the problem; the rest of the corpus always loads.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+import pandas as pd
+import pycountry
+import yaml
+
+from analysis.errors import (
+    ArticleEncodingError,
+    BinaryArticleError,
+    CorpusError,
+    DuplicateArticleError,
+    EmptyArticleError,
+    MetadataError,
+    OversizeArticleError,
+    RecordFormatError,
+    UnreadableError,
+    UnsupportedFileError,
+)
+
+METADATA_KEYS = ("article_id", "title", "outlet", "country", "date", "url", "author", "license")
+ARTICLE_COLUMNS = [*METADATA_KEYS, "text", "source", "encoding", "furniture"]
+PROBLEM_COLUMNS = ["source", "error", "problem"]
+ARTICLE_SUFFIXES = (".txt", ".jsonl", ".csv")
+DEFAULTS_FILE = "corpus.yaml"
+DEFAULT_MAX_BYTES = 20_000_000
+IGNORED_SUFFIXES = (".md", ".yaml", ".yml")
+_ALIASES = {"id": "article_id", "publisher": "outlet", "licence": "license", "body": "text"}
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.+\-Z]*)?")
+_AUTHOR_LINE = re.compile(
+    r"\(\s*(?:author|by)\s*:\s*(?P<name>[^()]+?)\s*\)|by\s+(?P<byline>[^.!?]+)", re.I
+)
+_SENTENCE_END = tuple(".!?\"'”’)]…:;")
+_LEGACY_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as loaded: its metadata, body text and where it came from.
+
+    Attributes
+    ----------
+    article_id, title, outlet, country, date, url, author, license : str
+        Metadata; empty strings when unknown. ``country`` is an ISO 3166-1 alpha-2 code and
+        ``date`` is ``YYYY-MM-DD``.
+    text : str
+        The body, without front matter, title, author line or page furniture; line breaks
+        are ``\\n``.
+    source : str
+        The file, relative to the corpus path, with ``:line`` for JSONL and CSV records.
+    encoding : str
+        The encoding the bytes were decoded from (``utf-8``, ``utf-8-sig``, ``cp1252``, ...).
+    furniture : str
+        Trailing lines removed as page furniture (related-article headlines), one per line.
+    extra : tuple of (str, str)
+        Metadata keys beyond the standard ones, as text.
+    """
+
+    article_id: str
+    title: str
+    outlet: str
+    country: str
+    date: str
+    url: str
+    author: str
+    license: str
+    text: str
+    source: str
+    encoding: str = "utf-8"
+    furniture: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def as_row(self) -> dict[str, str]:
+        """The article as one row of ``Corpus.articles``."""
+        row = {name: getattr(self, name) for name in ARTICLE_COLUMNS}
+        row.update(self.extra)
+        return row
+
+
+@dataclass(frozen=True, eq=False)
+class Corpus:
+    """A loaded corpus.
+
+    Attributes
+    ----------
+    articles : pandas.DataFrame
+        One row per article, sorted by ``article_id``: the columns of ``ARTICLE_COLUMNS``,
+        then any extra metadata columns in name order.
+    problems : pandas.DataFrame
+        One row per file or record that could not be used, in file and line order:
+        ``source``, ``error`` (the exception class), ``problem`` (a sentence).
+    """
+
+    articles: pd.DataFrame
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+
+
+def load_corpus(
+    path: str | os.PathLike[str],
+    *,
+    strict: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    defaults: Mapping[str, Any] | None = None,
+    strip_furniture: bool = True,
+) -> Corpus:
+    """Load every article under a folder, or in one file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A corpus folder (searched recursively) or a single ``.txt``, ``.jsonl`` or ``.csv``.
+    strict : bool, optional
+        Raise the first problem as a ``CorpusError`` instead of recording it.
+    max_bytes : int, optional
+        Largest article (a ``.txt`` file, or one JSONL/CSV record) accepted, in bytes.
+    defaults : mapping, optional
+        Metadata for every article, below ``corpus.yaml`` files and the article's own.
+    strip_furniture : bool, optional
+        Move trailing headline-like lines (see ``split_furniture``) to ``furniture``.
+
+    Returns
+    -------
+    Corpus
+        Articles sorted by ``article_id``, and the problems.
+
+    Raises
+    ------
+    CorpusError
+        When ``path`` does not exist, or with ``strict=True`` on the first problem.
+    """
+    articles: list[dict[str, str]] = []
+    problems: list[dict[str, str]] = []
+    for item in iter_corpus(
+        path, max_bytes=max_bytes, defaults=defaults, strip_furniture=strip_furniture
+    ):
+        if isinstance(item, CorpusError):
+            if strict:
+                raise item
+            problems.append(
+                {"source": item.source, "error": type(item).__name__, "problem": item.problem}
+            )
+        else:
+            articles.append(item.as_row())
+    table = pd.DataFrame(articles, columns=_columns(articles), dtype=object).fillna("")
+    table = table.sort_values("article_id", kind="stable", ignore_index=True)
+    return Corpus(table, pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
+
+
+def _columns(rows: list[dict[str, str]]) -> list[str]:
+    extra = sorted({key for row in rows for key in row} - set(ARTICLE_COLUMNS))
+    return [*ARTICLE_COLUMNS, *extra]
+
+
+def iter_corpus(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    defaults: Mapping[str, Any] | None = None,
+    strip_furniture: bool = True,
+) -> Iterator[Article | CorpusError]:
+    """Yield each article, or the error that stopped it, in file and line order.
+
+    The streaming form of ``load_corpus``: memory stays flat however large the corpus.
+    Duplicate ``article_id`` values are errors naming where the id was first used.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise CorpusError(str(path), "no such file or folder")
+    base = root.parent if root.is_file() else root
+    seen: dict[str, str] = {}
+    folder_defaults: dict[Path, dict[str, Any]] = {}
+    for file, walk_problem in _corpus_files(root):
+        relative = file.relative_to(base).as_posix()
+        if walk_problem:
+            yield UnreadableError(relative, walk_problem)
+            continue
+        try:
+            inherited = _defaults_for(file.parent, base, folder_defaults, dict(defaults or {}))
+        except CorpusError as err:
+            yield err
+            inherited = dict(defaults or {})
+        records = _read_file(file, relative, inherited, max_bytes, strip_furniture)
+        for item in records:
+            if isinstance(item, Article):
+                first = seen.setdefault(item.article_id, item.source)
+                if first != item.source:
+                    item = DuplicateArticleError(
+                        item.source,
+                        f"duplicate article_id '{item.article_id}' (first used by {first})",
+                    )
+            yield item
+
+
+def _corpus_files(root: Path) -> Iterator[tuple[Path, str]]:
+    """Files under ``root`` in sorted order, each with the reason it cannot be read ("" if none)."""
+    if root.is_file():
+        yield root, ""
+        return
+    failures: list[OSError] = []
+    walked = []
+    for folder, subfolders, files in os.walk(root, onerror=failures.append):
+        subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))]
+        walked.extend((Path(folder) / name, "") for name in files if not name.startswith("."))
+    walked.extend(
+        (Path(failure.filename or root), f"folder cannot be read: {failure.strerror or failure}")
+        for failure in failures
+    )
+    yield from sorted(walked, key=lambda item: item[0].relative_to(root).as_posix())
+
+
+def _defaults_for(
+    folder: Path, base: Path, cache: dict[Path, dict[str, Any]], top: dict[str, Any]
+) -> dict[str, Any]:
+    if folder in cache:
+        return cache[folder]
+    inherited = (
+        top
+        if folder == base or base not in folder.parents
+        else _defaults_for(folder.parent, base, cache, top)
+    )
+    merged = dict(inherited)
+    cache[folder] = merged
+    defaults_file = folder / DEFAULTS_FILE
+    if defaults_file.is_file():
+        relative = defaults_file.relative_to(base).as_posix()
+        text, _ = decode_bytes(_read_bytes(defaults_file, relative, DEFAULT_MAX_BYTES), relative)
+        merged.update(_parse_yaml_mapping(text, relative, "corpus defaults"))
+    return merged
+
+
+def _read_bytes(path: Path, source: str, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise OversizeArticleError(
+                source, f"{_megabytes(size)}, over the {_megabytes(max_bytes)} limit (max_bytes)"
+            )
+        return path.read_bytes()
+    except OSError as err:
+        raise UnreadableError(source, f"cannot be read: {err.strerror or err}") from None
+
+
+def _megabytes(n_bytes: int) -> str:
+    return f"{n_bytes / 1_000_000:.1f} MB"
+
+
+def _read_file(
+    path: Path, source: str, defaults: Mapping[str, Any], max_bytes: int, strip_furniture: bool
+) -> Iterator[Article | CorpusError]:
+    suffix = path.suffix.lower()
+    if path.name == DEFAULTS_FILE or suffix in IGNORED_SUFFIXES:
+        return
+    if suffix not in ARTICLE_SUFFIXES:
+        yield UnsupportedFileError(
+            source,
+            f"not a corpus file: '{suffix or path.name}' is not one of {', '.join(ARTICLE_SUFFIXES)}",
+        )
+        return
+    try:
+        if suffix == ".txt":
+            yield parse_txt(
+                _read_bytes(path, source, max_bytes),
+                source,
+                defaults,
+                strip_furniture=strip_furniture,
+            )
+        elif suffix == ".jsonl":
+            yield from _read_jsonl(path, source, defaults, max_bytes, strip_furniture)
+        else:
+            yield from _read_csv(path, source, defaults, max_bytes, strip_furniture)
+    except CorpusError as err:
+        yield err
+    except OSError as err:
+        yield UnreadableError(source, f"cannot be read: {err.strerror or err}")
+
+
+# --- decoding -------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
+    """Decode an article's bytes and report the encoding used.
+
+    UTF-8 (with or without a byte-order mark) and UTF-16/32 with a BOM are decoded as such.
+    Other bytes go to charset-normalizer; among its least chaotic candidates cp1252 (the
+    usual legacy encoding of English news) is preferred. Line endings become ``\\n``.
+
+    Raises
+    ------
+    EmptyArticleError, BinaryArticleError, ArticleEncodingError
+        For no text, binary data, or bytes no encoding explains.
+    """
+    if not data.strip():
+        raise EmptyArticleError(source, "empty file" if not data else "only white space, no text")
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is None and b"\x00" in data:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise BinaryArticleError(
+                source, f"binary data, not text (NUL byte at offset {data.index(0)})"
+            )
+    try:
+        text = data.decode(encoding or "utf-8")
+        encoding = encoding or "utf-8"
+    except UnicodeDecodeError as err:
+        if encoding in ("utf-16-le", "utf-16-be"):
+            raise BinaryArticleError(
+                source, f"binary data, not text (NUL byte at offset {data.index(0)})"
+            ) from None
+        if encoding is not None:
+            raise ArticleEncodingError(
+                source, f"not valid {encoding} ({err.reason} at offset {err.start})"
+            ) from None
+        text, encoding = _decode_legacy(data, source, err)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise EmptyArticleError(source, "only white space, no text")
+    n_control = len(_CONTROL.findall(text, 0, 100_000))
+    if n_control > max(2, len(text[:100_000]) // 100):
+        raise BinaryArticleError(source, f"binary data, not text ({n_control} control characters)")
+    return text, encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4000]
+    if len(sample) < 16:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _decode_legacy(data: bytes, source: str, err: UnicodeDecodeError) -> tuple[str, str]:
+    matches = list(charset_normalizer.from_bytes(data))
+    not_utf8 = f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})"
+    if not matches:
+        raise ArticleEncodingError(source, f"{not_utf8} and no other encoding could be detected")
+    least_chaos = min(match.chaos for match in matches)
+    calm = [match.encoding for match in matches if match.chaos <= least_chaos + 0.01]
+    encoding = next((name for name in _LEGACY_ENCODINGS if name in calm), calm[0])
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError:
+        return str(matches[0]), matches[0].encoding
+
+
+# --- metadata -------------------------------------------------------------------------
+
+
+class _MetadataLoader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text so that ``clean_metadata`` can check them."""
+
+
+_MetadataLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _parse_yaml_mapping(text: str, source: str, what: str) -> dict[str, Any]:
+    try:
+        value = yaml.load(text, Loader=_MetadataLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        reason = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise MetadataError(source, f"{what} is not valid YAML: {reason}{where}") from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise MetadataError(
+            source, f"{what} must be 'key: value' lines, found a {type(value).__name__}"
+        )
+    return {
+        _ALIASES.get(str(key).strip().lower(), str(key).strip().lower()): item
+        for key, item in value.items()
+    }
+
+
+def clean_metadata(
+    raw: Mapping[str, Any], source: str
+) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """Check and normalise metadata values: standard keys as text, extras kept.
+
+    ``date`` becomes ``YYYY-MM-DD`` (a time part is dropped); ``country`` must be an ISO
+    3166-1 alpha-2 code (any case). Lists or mappings in a standard key are errors.
+
+    Raises
+    ------
+    MetadataError
+        Naming the key, the value found and what was expected.
+    """
+    meta: dict[str, str] = {}
+    for key in METADATA_KEYS:
+        value = raw.get(key)
+        if isinstance(value, list | dict | set | tuple):
+            raise MetadataError(
+                source, f"metadata '{key}' is a {type(value).__name__}, expected text"
+            )
+        meta[key] = "" if value is None else _as_text(value).strip()
+    meta["date"] = _clean_date(raw.get("date"), meta["date"], source)
+    meta["country"] = _clean_country(meta["country"], source)
+    extra = tuple(
+        (key, _as_text(value))
+        for key, value in sorted(raw.items())
+        if key not in METADATA_KEYS and key != "text" and value is not None
+    )
+    return meta, extra
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, list | dict | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _clean_date(value: Any, text: str, source: str) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date) or not text:
+        return text
+    match = _DATE.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError
+        return dt.date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        raise MetadataError(
+            source, f"metadata 'date' is '{text}', not a date written YYYY-MM-DD"
+        ) from None
+
+
+def _clean_country(code: str, source: str) -> str:
+    if not code:
+        return ""
+    if len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None:
+        return code.upper()
+    try:
+        hint = f" (for {code}, '{pycountry.countries.lookup(code).alpha_2}')"
+    except LookupError:
+        hint = " such as 'LY' or 'US'"
+    raise MetadataError(
+        source, f"metadata 'country' is '{code}', expected an ISO 3166-1 alpha-2 code{hint}"
+    )
+
+
+# --- formats --------------------------------------------------------------------------
+
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+
+
+def parse_txt(
+    data: bytes,
+    source: str,
+    defaults: Mapping[str, Any] | None = None,
+    *,
+    strip_furniture: bool = True,
+) -> Article:
+    """Parse one ``.txt`` article: front matter, title and author lines, body, furniture.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+    source : str
+        The file named in errors and in ``Article.source``; its name without ``.txt`` is
+        the default ``article_id``.
+    defaults : mapping, optional
+        Metadata used where the file gives none.
+
+    Raises
+    ------
+    CorpusError
+        A subclass naming ``source`` and the problem.
+    """
+    text, encoding = decode_bytes(data, source)
+    raw: dict[str, Any] = {}
+    if re.match(r"---[ \t]*\n", text):
+        closing = _FRONT_MATTER_END.search(text, 4)
+        if closing is None:
+            raise MetadataError(
+                source, "front matter opened with '---' on line 1 is never closed by a '---' line"
+            )
+        raw = _parse_yaml_mapping(text[4 : closing.start()], source, "front matter")
+        text = text[closing.end() :]
+    body = text.strip("\n")
+    if not raw.get("title"):
+        title, body = _first_line(body)
+        raw["title"] = title
+    if not raw.get("author"):
+        line, rest = _first_line(body)
+        found = _AUTHOR_LINE.fullmatch(line)
+        if found and (found["name"] or len(found["byline"].split()) <= 6):
+            raw["author"], body = (found["name"] or found["byline"]).strip(), rest
+    article_id = Path(source).with_suffix("").as_posix()
+    return _build_article(
+        {**(defaults or {}), "article_id": article_id, **raw},
+        body,
+        source,
+        encoding,
+        strip_furniture,
+    )
+
+
+def _first_line(text: str) -> tuple[str, str]:
+    text = text.lstrip()
+    line, _, rest = text.partition("\n")
+    return line.strip(), rest.lstrip("\n")
+
+
+def _build_article(
+    raw: Mapping[str, Any], body: str, source: str, encoding: str, strip_furniture: bool
+) -> Article:
+    meta, extra = clean_metadata(raw, source)
+    body = body.strip()
+    if not body:
+        raise EmptyArticleError(source, "no article text after the metadata and title")
+    if not meta["article_id"]:
+        raise MetadataError(source, "metadata 'article_id' is empty")
+    furniture = ""
+    if strip_furniture:
+        body, furniture = split_furniture(body)
+    return Article(
+        **meta, text=body, source=source, encoding=encoding, furniture=furniture, extra=extra
+    )
+
+
+def split_furniture(body: str) -> tuple[str, str]:
+    """Split trailing page furniture (related-article headlines) off an article body.
+
+    The rule: while the body has more than one paragraph, a last paragraph of one line,
+    at most 20 words, that does not end like a sentence (``. ! ? : ; …``, a closing quotation
+    mark or bracket) is a headline left by the web page, not article text.
+
+    Returns
+    -------
+    (str, str)
+        The body without the furniture, and the furniture lines joined by ``\\n``.
+
+    Examples
+    --------
+    >>> split_furniture("He said it.\\n\\nRelated: Other Story Here")
+    ('He said it.', 'Related: Other Story Here')
+    """
+    paragraphs = re.split(r"\n[ \t]*\n", body)
+    removed: list[str] = []
+    while len(paragraphs) > 1:
+        last = paragraphs[-1].strip()
+        if "\n" in last or len(last.split()) > 20 or last.endswith(_SENTENCE_END):
+            break
+        removed.insert(0, last)
+        paragraphs.pop()
+    if not removed:
+        return body, ""
+    return "\n\n".join(paragraphs).rstrip(), "\n".join(removed)
+
+
+def _record_article(
+    record: Mapping[str, Any],
+    source: str,
+    default_id: str,
+    defaults: Mapping[str, Any],
+    encoding: str,
+    max_bytes: int,
+    strip_furniture: bool,
+) -> Article:
+    fields = {
+        _ALIASES.get(str(k).strip().lower(), str(k).strip().lower()): v for k, v in record.items()
+    }
+    if "text" not in fields:
+        raise RecordFormatError(
+            source, f"no 'text' field (fields: {', '.join(sorted(fields)) or 'none'})"
+        )
+    text = fields.pop("text")
+    if not isinstance(text, str):
+        raise MetadataError(source, f"'text' is a {type(text).__name__}, expected a string")
+    if len(text) > max_bytes:
+        raise OversizeArticleError(
+            source, f"text of {len(text):,} characters, over the max_bytes limit of {max_bytes:,}"
+        )
+    if not text.strip():
+        raise EmptyArticleError(source, "empty 'text'")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    merged = {
+        **defaults,
+        "article_id": default_id,
+        **{k: v for k, v in fields.items() if v not in ("", None)},
+    }
+    return _build_article(merged, text, source, encoding, strip_furniture)
+
+
+def _read_jsonl(
+    path: Path, source: str, defaults: Mapping[str, Any], max_bytes: int, strip_furniture: bool
+) -> Iterator[Article | CorpusError]:
+    stem = Path(source).with_suffix("").as_posix()
+    any_record = False
+    with path.open("rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            where = f"{source}:{number}"
+            if number == 1:
+                line = line.removeprefix(codecs.BOM_UTF8)
+            if not line.strip():
+                continue
+            any_record = True
+            try:
+                try:
+                    decoded = line.decode("utf-8")
+                except UnicodeDecodeError as err:
+                    raise ArticleEncodingError(
+                        where, f"not UTF-8 (byte 0x{line[err.start]:02x} at column {err.start + 1})"
+                    ) from None
+                try:
+                    record = json.loads(decoded)
+                except json.JSONDecodeError as err:
+                    truncated = " (the file may be truncated)" if not line.endswith(b"\n") else ""
+                    raise RecordFormatError(
+                        where, f"not valid JSON: {err.msg} (column {err.colno}){truncated}"
+                    ) from None
+                if not isinstance(record, dict):
+                    raise RecordFormatError(
+                        where,
+                        f"a JSON {type(record).__name__}, expected an object with a 'text' field",
+                    )
+                yield _record_article(
+                    record, where, f"{stem}:{number}", defaults, "utf-8", max_bytes, strip_furniture
+                )
+            except CorpusError as err:
+                yield err
+    if not any_record:
+        yield EmptyArticleError(source, "empty file, no JSON lines")
+
+
+def _read_csv(
+    path: Path, source: str, defaults: Mapping[str, Any], max_bytes: int, strip_furniture: bool
+) -> Iterator[Article | CorpusError]:
+    stem = Path(source).with_suffix("").as_posix()
+    with path.open("rb") as raw_stream:
+        head = raw_stream.read(1_000_000)
+    if not head.strip():
+        yield EmptyArticleError(source, "empty file")
+        return
+    try:
+        head.decode("utf-8")
+        encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    except UnicodeDecodeError as err:
+        if err.start >= len(head) - 4:  # a character cut by the 1 MB sample
+            encoding = "utf-8"
+        else:
+            _, encoding = decode_bytes(head, source)
+    csv.field_size_limit(max(max_bytes, 131_072))
+    with path.open("r", encoding=encoding, newline="") as stream:
+        reader = csv.reader(stream, strict=True)
+        try:
+            header = next(reader)
+        except (csv.Error, UnicodeDecodeError) as err:
+            yield RecordFormatError(source, f"the header cannot be read: {err}")
+            return
+        columns = [_ALIASES.get(name.strip().lower(), name.strip().lower()) for name in header]
+        if "text" not in columns:
+            yield RecordFormatError(source, f"no 'text' column (columns: {', '.join(header)})")
+            return
+        while True:
+            start_line = reader.line_num + 1
+            where = f"{source}:{start_line}"
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                yield RecordFormatError(
+                    where, f"bad CSV quoting ({err}); the rest of the file was skipped"
+                )
+                return
+            except UnicodeDecodeError as err:
+                yield ArticleEncodingError(
+                    where, f"not {encoding} ({err.reason}); the rest of the file was skipped"
+                )
+                return
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(columns):
+                yield RecordFormatError(where, f"{len(row)} fields, the header has {len(columns)}")
+                continue
+            try:
+                yield _record_article(
+                    dict(zip(columns, row, strict=True)),
+                    where,
+                    f"{stem}:{start_line}",
+                    defaults,
+                    encoding,
+                    max_bytes,
+                    strip_furniture,
+                )
+            except CorpusError as err:
+                yield err
+
+
+def summarize_corpus(corpus: Corpus) -> pd.DataFrame:
+    """One row per outlet: articles, characters, date range, and the problems count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``outlet``, ``n_articles``, ``n_chars``, ``first_date``, ``last_date``,
+        sorted by outlet (``""`` for articles without one).
+    """
+    articles = corpus.articles.assign(
+        n_chars=lambda d: d["text"].str.len(), date=lambda d: d["date"].replace("", None)
+    )
+    return (
+        articles.groupby("outlet", as_index=False)
+        .agg(
+            n_articles=("article_id", "size"),
+            n_chars=("n_chars", "sum"),
+            first_date=("date", "min"),
+            last_date=("date", "max"),
+        )
+        .fillna({"first_date": "", "last_date": ""})
+        .sort_values("outlet", ignore_index=True)
+    )
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read one text file the way the loader does (encoding detection, ``\\n`` line ends)."""
+    source = Path(path).name
+    return decode_bytes(_read_bytes(Path(path), source, DEFAULT_MAX_BYTES), source)[0]
+
+
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "PROBLEM_COLUMNS",
+    "Article",
+    "Corpus",
+    "clean_metadata",
+    "decode_bytes",
+    "iter_corpus",
+    "load_corpus",
+    "parse_txt",
+    "read_text",
+    "split_furniture",
+    "summarize_corpus",
+]
