@@ -238,7 +238,7 @@ def _merged(fragments: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _fragments(quote: pd.Series, length: int) -> list[tuple[int, int]]:
+def _fragments(quote: dict, length: int) -> list[tuple[int, int]]:
     pieces = quote.get("fragments")
     if pieces is None or (not isinstance(pieces, Iterable)) or len(pieces) == 0:
         pieces = [(quote["start"], quote["end"])]
@@ -324,6 +324,7 @@ def article_sentiment(
         inside quotes), :data:`SCORE_COLUMNS` for the whole text, the same prefixed
         ``journalist_`` (the text outside the quotes, see :func:`split_quoted`) and
         ``quoted_`` (the quote fragments joined by newlines; NaN when nothing is quoted).
+        Quotes whose ``article_id`` is not in ``articles`` are ignored.
 
     Raises
     ------
@@ -335,22 +336,20 @@ def article_sentiment(
     if kinds is not None:
         _require(quotes, ["kind"], "quotes")
         quotes = quotes.loc[quotes["kind"].isin(list(kinds))]
-    by_article = {key: group for key, group in quotes.groupby("article_id", sort=False)}
+    by_article: dict[object, list[dict]] = {}
+    for quote in quotes.to_dict("records"):
+        by_article.setdefault(quote["article_id"], []).append(quote)
     journalist, quoted, n_quotes, shares = [], [], [], []
     for article_id, text in zip(articles["article_id"], articles["text"], strict=True):
         if not isinstance(text, str):
             raise AnalysisError(f"articles table: article {article_id!r}: text is not a string")
-        group = by_article.get(article_id)
-        spans = (
-            []
-            if group is None
-            else [f for _, q in group.iterrows() for f in _fragments(q, len(text))]
-        )
+        group = by_article.get(article_id, [])
+        spans = [f for quote in group for f in _fragments(quote, len(text))]
         own, said = split_quoted(text, spans)
         inside = sum(e - s for s, e in _merged(spans))
         journalist.append(own)
         quoted.append(said if spans else None)
-        n_quotes.append(0 if group is None else len(group))
+        n_quotes.append(len(group))
         shares.append(inside / len(text) if text else math.nan)
     base = articles.drop(columns=["text"]).assign(n_quotes=n_quotes, quoted_share=shares)
     scored = _with_scores(base, articles["text"])
