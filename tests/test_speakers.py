@@ -115,6 +115,15 @@ def test_is_name(speaker, expected):
             ["JOHN SMITH", "John Smith", "John Smith"],
             {"JOHN SMITH": "John Smith", "John Smith": "John Smith"},
         ),
+        # A descriptor that opened a sentence is written as inside one.
+        (
+            ["A Libyan commander", "a Libyan commander", "An official"],
+            {
+                "A Libyan commander": "a Libyan commander",
+                "a Libyan commander": "a Libyan commander",
+                "An official": "an official",
+            },
+        ),
         # None is no speaker; an empty list gives an empty map.
         ([None, None], {}),
         # A first name alone is not a tail: it stays separate.
@@ -128,6 +137,7 @@ def test_is_name(speaker, expected):
         "nested-names",
         "descriptor-not-merged",
         "spelling-by-frequency",
+        "sentence-initial-article-lowercased",
         "no-speakers",
         "first-name-not-merged",
     ],

@@ -101,6 +101,15 @@ def is_name(speaker: str) -> bool:
     )
 
 
+def _tidy(name: str) -> str:
+    """White space collapsed; a sentence-initial "A"/"An" of a descriptor lowercased."""
+    name = _SPACE.sub(" ", name.strip())
+    first, _, rest = name.partition(" ")
+    if first in {"A", "An"} and rest:
+        return f"{first.lower()} {rest}"
+    return name
+
+
 def merge_speakers(names: Iterable[str | None]) -> dict[str, str]:
     """Map every speaker string of one article to the speaker it refers to.
 
@@ -115,7 +124,9 @@ def merge_speakers(names: Iterable[str | None]) -> dict[str, str]:
     dict of str to str
         Each distinct speaker string -> its canonical form: the fullest name it matches
         (most words; ties go to the most frequent spelling, then the first seen).
-        Strings that match nothing map to themselves (white space collapsed).
+        Strings that match nothing map to themselves (white space collapsed, and a
+        descriptor's sentence-initial "A"/"An" lowercased: "A Libyan commander" ->
+        "a Libyan commander").
 
     Examples
     --------
@@ -138,7 +149,7 @@ def merge_speakers(names: Iterable[str | None]) -> dict[str, str]:
     def best(spellings: list[str]) -> str:
         return min(spellings, key=lambda s: (-len(s.split()), -seen[s], order[s]))
 
-    canonical_of_key = {key: _SPACE.sub(" ", best(raws).strip()) for key, raws in groups.items()}
+    canonical_of_key = {key: _tidy(best(raws)) for key, raws in groups.items()}
 
     # 2. A name that is the tail of exactly one longer name is that person.
     words_of_key = {key: key.split() for key in groups}
