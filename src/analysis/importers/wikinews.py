@@ -239,6 +239,8 @@ def _render(nodes: Iterable, rules: dict[str, tuple[str, ...]]) -> str:
         elif isinstance(node, ExternalLink):
             if node.title is not None:
                 out.append(_render(node.title.nodes, rules))
+            elif not node.brackets:
+                out.append(str(node.url))  # a bare URL shows as itself; [URL] as "[1]"
         elif isinstance(node, Tag):
             tag = str(node.tag).strip().lower()
             if node.wiki_markup in LIST_MARKUP:

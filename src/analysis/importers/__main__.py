@@ -1,0 +1,7 @@
+"""``python -m analysis.importers wikinews|webpages|table SOURCE --into DIR``."""
+
+import sys
+
+from analysis.importers.cli import main
+
+sys.exit(main())
