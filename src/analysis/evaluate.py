@@ -1,0 +1,252 @@
+"""Score :func:`analysis.quotes.extract_quotes` against gold attributions (PolNeAR JSONL).
+
+Run ``python -m analysis.evaluate ../shared/eval/dev.jsonl``. The figures follow the rules
+of the reference scorer shipped with the evaluation set (``score.py``; see its README):
+
+- contents are compared as sets of character positions, whitespace and quotation marks
+  dropped; gold content is the union of its fragments;
+- a prediction matches a gold attribution when the overlap covers at least ``threshold``
+  of the larger of the two sets (0.3 loose, 0.8 strict); pairs are taken greedily by
+  largest overlap, each gold and each prediction at most once;
+- speaker accuracy counts matched attributions with a gold speaker: right when the
+  predicted mention overlaps the gold one, or, unless the gold mention is a pronoun, when
+  both names end in the same word (titles, punctuation, possessive 's and Jr/Sr dropped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from analysis.errors import CorpusError, RecordFormatError
+from analysis.quotes import Quote, extract_quotes
+
+__all__ = ["load_gold", "main", "quote_dicts", "score"]
+
+_IGNORED = frozenset(" \t\r\n\u00a0\"'“”‘’«»„‟‹›")
+_PRONOUNS = frozenset(
+    [
+        "he",
+        "she",
+        "they",
+        "i",
+        "we",
+        "it",
+        "who",
+        "you",
+        "him",
+        "her",
+        "them",
+        "this",
+        "that",
+        "which",
+        "his",
+        "their",
+    ]
+)
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii"})
+_WORDS = re.compile(r"[\w’'-]+")
+_POSSESSIVE = re.compile(r"[’']s$")
+KINDS = ("direct", "mixed", "indirect")
+
+
+def load_gold(path: str | Path) -> list[dict]:
+    """Read a gold JSONL file: one article per line with ``text`` and ``quotes``.
+
+    Raises
+    ------
+    CorpusError
+        When the file cannot be read; ``RecordFormatError`` (naming ``file:line``) when a
+        line is not JSON or lacks ``text`` or ``quotes``.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(str(path), f"cannot read the gold file ({exc})") from exc
+    records = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RecordFormatError(f"{path}:{number}", f"not valid JSON ({exc.msg})") from exc
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise RecordFormatError(f"{path}:{number}", "expected an object with a 'text' string")
+        if not isinstance(record.get("quotes"), list):
+            raise RecordFormatError(f"{path}:{number}", "expected a 'quotes' list")
+        records.append(record)
+    return records
+
+
+def quote_dicts(quotes: Iterable[Quote]) -> list[dict]:
+    """Quotes as the plain dicts the scorer reads (``start``, ``end``, ``fragments`` ...)."""
+    return [
+        {
+            "start": q.start,
+            "end": q.end,
+            "fragments": [list(f) for f in q.fragments],
+            "speaker": q.speaker,
+            "speaker_start": q.speaker_start,
+            "speaker_end": q.speaker_end,
+        }
+        for q in quotes
+    ]
+
+
+def _chars(text: str, spans) -> set[int]:
+    n = len(text)
+    return {i for s, e in spans for i in range(max(s, 0), min(e, n)) if text[i] not in _IGNORED}
+
+
+def _spans(q: dict) -> list:
+    return q.get("fragments") or [[q["start"], q["end"]]]
+
+
+def _last_word(name: str | None) -> str:
+    words = [w for w in _WORDS.findall((name or "").lower()) if w not in _SUFFIXES]
+    return _POSSESSIVE.sub("", words[-1]) if words else ""
+
+
+def _speaker_ok(pred: dict, gold: dict) -> bool:
+    spans = gold.get("speaker_fragments") or [[gold["speaker_start"], gold["speaker_end"]]]
+    ps, pe = pred.get("speaker_start"), pred.get("speaker_end")
+    if ps is not None and pe is not None and any(ps < e and s < pe for s, e in spans):
+        return True
+    name = gold.get("speaker") or ""
+    if gold.get("speaker_is_pronoun") or name.lower() in _PRONOUNS:
+        return False
+    last = _last_word(name)
+    return bool(last) and last == _last_word(pred.get("speaker"))
+
+
+def _match(text: str, golds: list[dict], preds: list[dict], threshold: float):
+    preds = [p for p in preds if p.get("end", 0) > p.get("start", 0)]
+    gsets = [_chars(text, _spans(g)) for g in golds]
+    psets = [_chars(text, _spans(p)) for p in preds]
+    pairs = []
+    for gi, gc in enumerate(gsets):
+        for pi, pc in enumerate(psets):
+            overlap = len(gc & pc)
+            if overlap and overlap / max(len(gc), len(pc)) >= threshold:
+                pairs.append((-overlap, gi, pi))
+    pairs.sort()
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    matches = []
+    for _, gi, pi in pairs:
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            matches.append((golds[gi], preds[pi]))
+    return matches, len(preds)
+
+
+def score(
+    records: list[dict],
+    predict: Callable[[str], Iterable[dict]],
+    threshold: float = 0.3,
+) -> dict:
+    """Precision, recall, F1, recall by kind and speaker accuracy of ``predict`` on gold.
+
+    Parameters
+    ----------
+    records : list of dict
+        Gold articles from :func:`load_gold`.
+    predict : callable
+        ``predict(text)`` returns quote dicts (see :func:`quote_dicts`).
+    threshold : float
+        Share of the larger span the overlap must cover (0.3 loose, 0.8 strict).
+
+    Returns
+    -------
+    dict
+        Keys ``threshold, articles, gold, pred, tp, precision, recall, f1, recall_direct,
+        recall_mixed, recall_indirect, speaker_acc, chars_per_s`` (rounded to 3 places),
+        the same keys and values as the reference scorer.
+    """
+    tp = n_pred = chars = spk_total = spk_right = 0
+    gold_by_kind: Counter[str] = Counter()
+    hit_by_kind: Counter[str] = Counter()
+    elapsed = 0.0
+    for rec in records:
+        text = rec["text"]
+        chars += len(text)
+        t0 = time.perf_counter()
+        preds = list(predict(text))
+        elapsed += time.perf_counter() - t0
+        gold_by_kind.update(g.get("kind", "?") for g in rec["quotes"])
+        matches, n = _match(text, rec["quotes"], preds, threshold)
+        n_pred += n
+        tp += len(matches)
+        for g, p in matches:
+            hit_by_kind[g.get("kind", "?")] += 1
+            if g.get("speaker"):
+                spk_total += 1
+                spk_right += _speaker_ok(p, g)
+    n_gold = sum(gold_by_kind.values())
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+
+    def share(a: int, b: int) -> float:
+        return round(a / b, 3) if b else 0.0
+
+    return {
+        "threshold": threshold,
+        "articles": len(records),
+        "gold": n_gold,
+        "pred": n_pred,
+        "tp": tp,
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(2 * precision * recall / (precision + recall), 3) if tp else 0.0,
+        **{f"recall_{k}": share(hit_by_kind[k], gold_by_kind[k]) for k in KINDS},
+        "speaker_acc": share(spk_right, spk_total),
+        "chars_per_s": int(chars / elapsed) if elapsed else 0,
+    }
+
+
+def _predict(text: str) -> list[dict]:
+    return quote_dicts(extract_quotes(text))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: print the figures at overlap 0.3 and 0.8 for a gold JSONL file."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.evaluate", description="Score extract_quotes on gold JSONL."
+    )
+    parser.add_argument("gold", help="gold JSONL file, e.g. ../shared/eval/dev.jsonl")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per line")
+    args = parser.parse_args(argv)
+    try:
+        records = load_gold(args.gold)
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for threshold in (0.3, 0.8):
+        figures = score(records, _predict, threshold)
+        if args.json:
+            print(json.dumps(figures))
+            continue
+        print(
+            f"overlap {threshold}: precision {figures['precision']:.3f}  "
+            f"recall {figures['recall']:.3f}  F1 {figures['f1']:.3f}  "
+            f"(gold {figures['gold']}, predicted {figures['pred']}, matched {figures['tp']})"
+        )
+        print(
+            f"  recall direct {figures['recall_direct']:.3f}  mixed {figures['recall_mixed']:.3f}  "
+            f"indirect {figures['recall_indirect']:.3f}  speaker accuracy "
+            f"{figures['speaker_acc']:.3f}  ({figures['chars_per_s']:,} chars/s)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,855 @@
+"""Text -> quotes: direct, mixed and reported speech with their speaker and cue.
+
+The extractor is a set of rules over quotation marks, sentences and a lexicon of reporting
+verbs; it needs no parser or model, reads every paragraph once and runs in linear time.
+
+How it works
+------------
+1. Quotation marks are paired inside each paragraph (straight, curly, doubled ``''``,
+   guillemets; single marks only outside double ones). An opening mark that is never closed
+   runs to the end of its paragraph (the multi-paragraph convention).
+2. Sentences come from :func:`analysis.segment.split_sentences`; sentences that break inside
+   a quotation, or that start in lower case (``"Why?" he asked.``), are merged back.
+3. In each sentence, a reporting verb outside quotation marks (``lexicons/reporting_verbs``)
+   with a speaker next to it is a cue. The speaker is read backwards from the verb
+   (``Marie Richards said``, ``a Libyan commander estimated``, ``he says``) or forwards
+   after an inverted verb (``said Marie Richards``). The content is what follows the verb
+   (``X said (that) ...``, ``X said: "..."``), or what precedes the speaker
+   (``"...," X said``; ``..., officials said``), or both for a split quote
+   (``"A," he said, "B."``). ``according to X``, ``X: ...`` headlines and transcripts,
+   ``"..." ― X`` signatures and ``X said:`` before a quoted paragraph are handled too.
+4. A quotation with no cue continues the speaker of the previous quotation: as a further
+   fragment in the same paragraph, or as its own quote at the start of the next one.
+5. Each mention is resolved to the fullest form of the name in the article ("Richards",
+   "Ms. Richards" and "she" -> "Marie Richards").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.lexicons import load_lexicon, load_lines
+from analysis.segment import Span, split_paragraphs, split_sentences
+
+__all__ = ["Quote", "extract_quotes"]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One attribution in one article: what was said, by whom, introduced by which cue.
+
+    Attributes
+    ----------
+    text : str
+        The content, quotation marks excluded; for a split quote the pieces joined by one
+        space. For an unsplit quote ``article[start:end] == text``.
+    start, end : int
+        Offsets of the content in the article (split quote: first piece start to last
+        piece end).
+    fragments : tuple of (int, int)
+        One ``(start, end)`` pair per piece, in text order, disjoint.
+    kind : str
+        ``"direct"`` (all in quotation marks), ``"mixed"`` (partly quoted) or
+        ``"indirect"`` (reported speech).
+    speaker : str or None
+        Fullest name of the speaker in the article, or the descriptor of an unnamed source
+        ("a Libyan commander", "officials"), or None when the text names no source.
+    speaker_start, speaker_end : int or None
+        The mention in this attribution (name, descriptor or pronoun next to the cue).
+    cue, cue_start, cue_end : str, int, int or None
+        The reporting verb or phrase ("said", "according to", ":").
+    """
+
+    text: str
+    start: int
+    end: int
+    fragments: tuple[tuple[int, int], ...]
+    kind: str
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+
+
+# ---------------------------------------------------------------------------------------
+# lexicons
+
+
+def _verb_forms() -> frozenset[str]:
+    return frozenset(
+        form.lower() for line in load_lines("reporting_verbs") for form in line.split()
+    )
+
+
+_VERBS = _verb_forms()
+_TITLES = load_lexicon("speaker_titles")
+_PRONOUNS = load_lexicon("pronouns")
+_FILLERS = load_lexicon("cue_fillers")
+_TIME = load_lexicon("time_words")
+_DETERMINERS = load_lexicon("np_determiners")
+_CLAUSE = load_lexicon("clause_words")
+
+# ---------------------------------------------------------------------------------------
+# quotation marks
+
+_MARKS = re.compile(r"''|``|[\"“”«»„‟‹›‘’']")
+_DOUBLE_OPEN = frozenset({"“", "«", "„", "``", "‹"})
+_DOUBLE_CLOSE = frozenset({"”", "»", "‟", "›"})
+_DOUBLE_BOTH = frozenset({'"', "''"})
+_QUOTE_CHARS = frozenset("\"'“”‘’«»„‟‹›`")
+_TOKEN = re.compile(r"\w[\w’'.-]*\w|\w|[^\w\s]")
+_SPACE = frozenset(" \t\r\n\u00a0")
+_MARK_CHARS = " \t\r\n\u00a0,.!?;:—―\"'“”‘’«»„‟‹›`"
+_END_PUNCT = frozenset(".!?;,:")
+_DASHES = frozenset({"―", "—", "--", "–"})
+_SENT_END = frozenset(".!?")
+
+
+def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """Paired quotation marks in ``text[start:end]`` as (content_start, content_end, closed)."""
+    spans: list[tuple[int, int, bool]] = []
+    opened: re.Match[str] | None = None
+    single: re.Match[str] | None = None
+    for m in _MARKS.finditer(text, start, end):
+        mark = m.group()
+        if mark in ("‘", "’", "'"):
+            if opened is not None:
+                continue
+            before = text[m.start() - 1] if m.start() > start else " "
+            after = text[m.end()] if m.end() < end else " "
+            if single is None:
+                if (before in _SPACE or before in "([—-") and after.isalnum():
+                    single = m
+            elif not before.isspace() and not after.isalnum():
+                if m.start() > single.end():
+                    spans.append((single.end(), m.start(), True))
+                single = None
+            continue
+        if opened is None:
+            if mark in _DOUBLE_OPEN or mark in _DOUBLE_BOTH:
+                opened, single = m, None
+            elif mark in _DOUBLE_CLOSE and m.start() == start:
+                opened, single = m, None  # a closing mark misused to open a paragraph
+        elif mark in _DOUBLE_CLOSE or mark in _DOUBLE_BOTH:
+            if m.start() > opened.end():
+                spans.append((opened.end(), m.start(), True))
+            opened = None
+    if opened is not None and end > opened.end():
+        spans.append((opened.end(), end, False))
+    spans.sort()
+    return spans
+
+
+# ---------------------------------------------------------------------------------------
+# tokens of one sentence
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    low: str
+    quoted: bool  # inside a quotation, or a quotation mark itself
+
+
+def _tokens(text: str, start: int, end: int, quotes: list[tuple[int, int, bool]]) -> list[_Tok]:
+    toks = []
+    qi = 0
+    for m in _TOKEN.finditer(text, start, end):
+        s, e = m.span()
+        while qi < len(quotes) and quotes[qi][1] + 2 < s:
+            qi += 1
+        word = m.group()
+        quoted = False
+        if qi < len(quotes):
+            qs, qe = quotes[qi][0], quotes[qi][1]
+            # the marks themselves (one or two characters either side) count as quoted
+            quoted = (qs <= s and e <= qe) or (word in _QUOTE_CHARS and qs - 2 <= s and e <= qe + 2)
+        toks.append(_Tok(s, e, word, word.lower(), quoted))
+    return toks
+
+
+def _is_cap(tok: _Tok) -> bool:
+    return tok.text[0].isupper() or tok.text[0].isdigit()
+
+
+def _is_title(tok: _Tok) -> bool:
+    return tok.low.rstrip(".") in _TITLES
+
+
+# ---------------------------------------------------------------------------------------
+# speakers
+
+
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+_DAYS = frozenset(
+    {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tonight",
+        "night",
+        "morning",
+        "afternoon",
+        "evening",
+        "week",
+        "month",
+        "year",
+        "weekend",
+    }
+)
+_TIME_OPENERS = frozenset({"on", "in", "at", "last", "this", "earlier", "late", "early", "during"})
+
+
+def _is_adverb(tok: _Tok) -> bool:
+    return tok.low.endswith("ly") and len(tok.low) > 4 and tok.text[0].islower()
+
+
+def _skip_back(toks: list[_Tok], j: int, lo: int) -> tuple[int, bool]:
+    """Skip auxiliaries, adverbs, time phrases and parentheses before a verb at ``j + 1``.
+
+    Returns the index of the last token of the speaker mention and whether a form of *be*
+    was skipped (a passive: "was asked" has no speaker before it).
+    """
+    passive = False
+    while j >= lo:
+        t = toks[j]
+        if t.quoted:
+            break
+        if t.low in _FILLERS or (_is_adverb(t) and j > lo and toks[j - 1].low not in _DETERMINERS):
+            passive = passive or t.low in _BE
+            j -= 1
+        elif t.low in _DAYS:
+            k = j - 1
+            while k >= lo and (toks[k].low in _DAYS or toks[k].low in _TIME_OPENERS):
+                k -= 1
+            if k == j - 1 and (k < lo or toks[k].low in _CLAUSE or toks[k].text == ","):
+                break  # "Monday" opening a clause is not between subject and verb
+            j = k
+        elif t.text == ")":
+            k = j - 1
+            while k >= lo and j - k < 12 and toks[k].text != "(":
+                k -= 1
+            if k < lo or toks[k].text != "(":
+                break
+            j = k - 1
+        elif t.text == "," and j - 2 >= lo and _is_adverb(toks[j - 1]) and toks[j - 2].text == ",":
+            j -= 3  # "Trump, meanwhile, said"
+        else:
+            break
+    return j, passive
+
+
+def _boundary_before(toks: list[_Tok], a: int, lo: int) -> bool:
+    """A subject starts a clause: nothing, punctuation, a quotation or a conjunction before."""
+    if a <= lo:
+        return True
+    t = toks[a - 1]
+    return t.quoted or not t.text[0].isalnum() or t.low in _CLAUSE or t.low in _FILLERS
+
+
+def _speaker_before(toks: list[_Tok], i: int, lo: int) -> tuple[int, int] | None:
+    """Token range [a, b) of the speaker mention ending before token ``i`` (a verb)."""
+    j, passive = _skip_back(toks, i - 1, lo)
+    if j < lo or toks[j].quoted or (passive and not toks[i].low.endswith("ing")):
+        return None
+    tok = toks[j]
+    if tok.low in _PRONOUNS:
+        return (j, j + 1)
+    if tok.text == ",":
+        # appositive: "X, a consultant at Y, said" -> X
+        k = j - 1
+        while k >= lo and toks[k].text not in (",", ".", ";", ":") and not toks[k].quoted:
+            k -= 1
+        if k < lo or toks[k].text != "," or k == j - 1:
+            return None
+        head = toks[k + 1]
+        if not (head.low in _DETERMINERS or head.low == "who" or not _is_cap(head)):
+            return None
+        span = _noun_phrase(toks, k, lo)
+        if span is None or not _boundary_before(toks, span[0], lo):
+            return None
+        return span
+    if tok.low in _DETERMINERS or tok.low in _CLAUSE or not (tok.text[0].isalnum()):
+        return None
+    span = _noun_phrase(toks, j + 1, lo)
+    if span is None or not _boundary_before(toks, span[0], lo):
+        return None
+    return span
+
+
+def _noun_phrase(toks: list[_Tok], stop: int, lo: int) -> tuple[int, int] | None:
+    """Noun phrase ending just before token ``stop``, read backwards for at most 8 tokens."""
+    j = stop - 1
+    if j < lo or toks[j].quoted or not toks[j].text[0].isalnum():
+        return None
+    if toks[j].low in _PRONOUNS:
+        return (j, stop)
+    a = j
+    k = j - 1
+    while k >= lo and stop - k <= 8:
+        t = toks[k]
+        if t.quoted or t.low in _CLAUSE or t.low in _PRONOUNS or t.low in _VERBS:
+            break
+        if t.text == "." and k > lo and _is_title(toks[k - 1]):
+            k -= 1
+            a = k
+            k -= 1
+            continue
+        if not t.text[0].isalnum() and t.text not in ("-", "&"):
+            break
+        a = k
+        if t.low in _DETERMINERS:
+            break
+        k -= 1
+    # a lower-case word glued to the front of a name is usually a verb or an adverb
+    while (
+        a < j and not _is_cap(toks[a]) and toks[a].low not in _DETERMINERS and _is_cap(toks[a + 1])
+    ):
+        a += 1
+    return (a, stop)
+
+
+def _speaker_after(
+    toks: list[_Tok], i: int, hi: int, *, any_noun: bool = False
+) -> tuple[int, int] | None:
+    """Speaker mention right after an inverted verb: ``said Marie Richards, ...``.
+
+    With ``any_noun`` a bare lower-case noun phrase also counts ("according to officials").
+    """
+    j = i + 1
+    if j >= hi or toks[j].quoted:
+        return None
+    first = toks[j]
+    if first.low in _PRONOUNS and first.low != "it":
+        return (j, j + 1)
+    bare_noun = any_noun and first.text.isalpha() and first.low not in _CLAUSE
+    if not (_is_cap(first) or first.low in _DETERMINERS or bare_noun):
+        return None
+    k = j
+    while k < hi and k - j < 10:
+        t = toks[k]
+        if t.quoted or t.text in (",", ";", ":", "(") or t.low in _CLAUSE:
+            break
+        if t.text == "." and not (k > j and _is_title(toks[k - 1])):
+            break
+        k += 1
+    return (j, k) if k > j else None
+
+
+# ---------------------------------------------------------------------------------------
+# contents
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Strip white space, a leading comma/colon/dash and final punctuation outside quotes."""
+    while s < e and (text[s] in _SPACE or text[s] in ",:;—―-–"):
+        s += 1
+    while e > s and (text[e - 1] in _SPACE or text[e - 1] in ",:;—―-–."):
+        e -= 1
+    return s, e
+
+
+def _skip_after_cue(toks: list[_Tok], i: int, hi: int, verb: str) -> int:
+    """Index of the first content token after the cue at ``i`` (object, time, 'that' skipped)."""
+    j = i + 1
+    # "told reporters", "told the BBC", "told CNN's Jake Tapper"
+    if verb in ("told", "tell", "tells", "telling", "asked", "ask", "asks", "urged", "warned"):
+        k = j
+        while k < hi and k - j < 5 and not toks[k].quoted and toks[k].low != "that":
+            if toks[k].text in (",", ":", ".") or toks[k].low in ("to", "he", "she", "they"):
+                break
+            k += 1
+        if k < hi and toks[k].low == "that":
+            return k + 1
+        if k < hi and toks[k].low not in ("to",) and k > j and k - j <= 4:
+            j = k
+    k = j
+    while k < hi and toks[k].low in _TIME and not toks[k].quoted:
+        k += 1
+    if k < hi and toks[k].low == "that":
+        return k + 1
+    if k > j and k < hi and toks[k].text in (",", ":"):
+        return k + 1
+    if k > j and (k == hi or toks[k].quoted or toks[k - 1].low in _DAYS):
+        return k  # "said Monday", "said in an interview, “...”"
+    # "said in a statement that": look a few tokens ahead for "that"
+    for m in range(j, min(hi, j + 8)):
+        if toks[m].quoted or toks[m].text in (".", ";", ":"):
+            break
+        if toks[m].low == "that" and all(t.low in _TIME or _is_cap(t) for t in toks[j:m]):
+            return m + 1
+    while j < hi and toks[j].text in (",", ":"):
+        j += 1
+    if j < hi and toks[j].low == "that":
+        j += 1
+    return j
+
+
+def _kind(text: str, frags: list[tuple[int, int]], quotes: list[tuple[int, int, bool]]) -> str:
+    inside = 0
+    marks = False
+    for s, e in frags:
+        for qs, qe, _ in quotes:
+            if qs <= s and e <= qe:
+                inside += 1
+                break
+        else:
+            marks = marks or any(c in _QUOTE_CHARS and c not in "'’" for c in text[s:e])
+    if inside == len(frags):
+        return "direct"
+    return "mixed" if marks else "indirect"
+
+
+def _snap_to_quote(
+    s: int, e: int, quotes: list[tuple[int, int, bool]], text: str
+) -> tuple[int, int]:
+    """A content that is one quotation plus punctuation becomes the quotation's interior."""
+    for qs, qe, _ in quotes:
+        if (
+            qs - 2 <= s <= qs
+            and not text[s:qs].strip(_MARK_CHARS)
+            and not text[qe:e].strip(_MARK_CHARS)
+            and not text[e:qe].strip(_MARK_CHARS)
+        ):
+            inner_e = qe
+            while inner_e > qs and text[inner_e - 1] in _SPACE:
+                inner_e -= 1
+            return qs, inner_e
+    return s, e
+
+
+# ---------------------------------------------------------------------------------------
+# the extractor
+
+
+@dataclass(slots=True)
+class _Draft:
+    frags: list[tuple[int, int]]
+    speaker: tuple[int, int] | None  # offsets of the mention
+    cue: tuple[int, int] | None
+    cue_text: str | None
+    paragraph: int
+    speaker_name: str | None = None  # set for continuations
+    follows: _Draft | None = None  # a continuation: the draft whose speaker it takes
+    colon: bool = False  # cue ends its paragraph with a colon: the content comes next
+
+
+def _units(text: str, para: Span, quotes: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+    sents = [(s.start, s.end) for s in split_sentences(para.text)]
+    units: list[tuple[int, int]] = []
+    qi = 0
+    for s, e in sents:
+        s, e = s + para.start, e + para.start
+        if units:
+            ps, pe = units[-1]
+            while qi < len(quotes) and quotes[qi][1] <= pe:
+                qi += 1
+            inside = qi < len(quotes) and quotes[qi][0] < pe < quotes[qi][1]
+            first = text[s]
+            if inside or first.islower() or (first in ",;:)—―" and s - pe < 3):
+                units[-1] = (ps, e)
+                continue
+        units.append((s, e))
+    return units
+
+
+def _clause_subject(toks: list[_Tok], stop: int) -> tuple[int, int] | None:
+    """The subject at the start of a sentence ("On Monday, Trump spoke ..., saying")."""
+    for k in range(min(stop, 14)):
+        t = toks[k]
+        if t.quoted or not t.text[0].isalnum():
+            continue
+        if t.low in _PRONOUNS and t.low not in ("it", "who"):
+            return (k, k + 1)
+        if _is_cap(t) and t.low not in _DAYS and t.low not in _CLAUSE and t.low not in _DETERMINERS:
+            if k and toks[k - 1].low in _TIME_OPENERS | {"of", "to", "for", "from", "with", "by"}:
+                continue
+            e = k + 1
+            while e < stop:
+                if _is_cap(toks[e]) or (toks[e].text == "." and _is_title(toks[e - 1])):
+                    e += 1
+                elif toks[e].low in ("of", "for") and e + 1 < stop and _is_cap(toks[e + 1]):
+                    e += 2
+                else:
+                    break
+            return (k, e)
+    return None
+
+
+def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None, bool]]:
+    """Cues of one sentence as (first token, end token, speaker token range, inverted)."""
+    n = len(toks)
+    found: list[tuple[int, int, tuple[int, int] | None, bool]] = []
+    open_after = False  # a cue whose reported clause runs on: later verbs belong to it
+    i = 0
+    while i < n:
+        t = toks[i]
+        if t.quoted:
+            i += 1
+            continue
+        prev = toks[i - 1] if i else None
+        if t.low == "according" and i + 1 < n and toks[i + 1].low == "to":
+            spk = _speaker_after(toks, i + 1, n, any_noun=True)
+            if spk is not None:
+                found.append((i, i + 2, spk, True))
+                i = spk[1]
+                continue
+        elif t.text in _DASHES and prev is not None and prev.quoted:
+            spk = _speaker_after(toks, i, n)
+            if spk is not None and _is_cap(toks[spk[0]]):
+                found.append((i, i + 1, spk, True))
+                i = spk[1]
+                continue
+        elif t.low in _VERBS and t.text[0].islower():
+            if prev is not None and (prev.low in _DETERMINERS or prev.low.endswith(("'s", "’s"))):
+                i += 1
+                continue
+            participle = prev is not None and (
+                (t.low.endswith("ing") and prev.text == ",") or prev.low in ("and", "but")
+            )
+            if participle:
+                spk = found[-1][2] if found else _clause_subject(toks, i)
+                if spk is not None or found:
+                    found.append((i, i + 1, spk, False))
+                    open_after = True
+                i += 1
+                continue
+            if open_after:
+                i += 1
+                continue
+            spk = None
+            if not t.low.endswith("ing") or (prev is not None and prev.low in _BE):
+                spk = _speaker_before(toks, i, 0)
+            if spk is not None:
+                found.append((i, i + 1, spk, False))
+                open_after = True
+                i += 1
+                continue
+            if prev is not None and (prev.quoted or prev.text == ","):
+                spk = _speaker_after(toks, i, n)
+                if spk is not None:
+                    found.append((i, i + 1, spk, True))
+                    i = spk[1]
+                    continue
+        i += 1
+    return found
+
+
+def _attribute_unit(
+    text: str,
+    us: int,
+    ue: int,
+    quotes: list[tuple[int, int, bool]],
+    para_index: int,
+) -> list[_Draft]:
+    toks = _tokens(text, us, ue, quotes)
+    n = len(toks)
+    found = _find_cues(toks)
+    if not found:
+        return _copula_quote(text, toks, quotes, para_index)
+    drafts: list[_Draft] = []
+    consumed = 0  # token index up to which text belongs to earlier attributions
+    for k, (ca, cb, spk, inverted) in enumerate(found):
+        nxt = n
+        if k + 1 < len(found):
+            na, _, nspk, ninv = found[k + 1]
+            nxt = nspk[0] if (nspk is not None and not ninv and nspk[0] > cb) else na
+        own_speaker = spk is not None and (inverted or spk[1] <= ca) and spk[0] >= consumed
+        region_start = spk[0] if (own_speaker and not inverted) else ca
+        region_end = spk[1] if inverted else cb
+        verb = toks[ca].low
+        after = None
+        if inverted:
+            j = region_end
+            while j < nxt and not toks[j].quoted and toks[j].text not in ".;:":
+                j += 1
+            if j < nxt and toks[j].quoted and j > region_end and toks[region_end].text == ",":
+                after = _trim(text, toks[j].start, toks[nxt - 1].end)
+            elif verb == "according" and region_end < nxt and toks[region_end].text == ",":
+                after = _trim(text, toks[region_end].end, toks[nxt - 1].end)
+        else:
+            a = _skip_after_cue(toks, region_end - 1, nxt, verb)
+            while a < nxt and toks[a].text in (",", ":", "—", "―", "-"):
+                a += 1
+            if a < nxt:
+                after = _trim(text, toks[a].start, toks[nxt - 1].end)
+        if after is not None and not any(ch.isalnum() for ch in text[after[0] : after[1]]):
+            after = None
+        before = None
+        if region_start > consumed and verb not in ("and", "but"):
+            s, e = _trim(text, toks[consumed].start, toks[region_start - 1].end)
+            gap_tok = toks[region_start - 1]
+            attached = gap_tok.text in (",", "—", "―", "--") or gap_tok.quoted or inverted
+            if attached and e > s and any(ch.isalnum() for ch in text[s:e]):
+                before = (s, e)
+        cue_span = (toks[ca].start, toks[cb - 1].end)
+        frags: list[tuple[int, int]] = []
+        if verb == "according" and before is not None:
+            frags = [before]
+        elif before is not None and after is not None:
+            comma_after = region_end < n and toks[region_end].text == ","
+            gap = toks[region_start - 1]
+            quoted_next = region_end + 1 < n and toks[region_end + 1].quoted
+            if inverted or (comma_after and (gap.text == "," or (gap.quoted and quoted_next))):
+                frags = [before, after]  # "A," he said, "B."  /  A, he said, B.
+            elif gap.quoted:
+                frags = [before]
+            else:
+                frags = [after]
+        elif after is not None:
+            frags = [after]
+        elif before is not None:
+            frags = [before]
+        spk_span = None
+        if spk is not None:
+            spk_span = (toks[spk[0]].start, toks[spk[1] - 1].end)
+        frags = [_snap_to_quote(s, e, quotes, text) for s, e in frags]
+        draft = _Draft(frags, spk_span, cue_span, text[cue_span[0] : cue_span[1]], para_index)
+        # "X said:" closing its paragraph introduces the next one
+        draft.colon = not frags and region_end < n and toks[-1].text == ":"
+        drafts.append(draft)
+        consumed = max(consumed, nxt)
+    return drafts
+
+
+def _copula_quote(
+    text: str, toks: list[_Tok], quotes: list[tuple[int, int, bool]], para_index: int
+) -> list[_Draft]:
+    """``The Department is "watching very carefully" ...``: a quoted predicate, no verb.
+
+    Only when the sentence opens with a capitalised subject, a form of *be* (adverbs
+    allowed) follows it and a quotation of two words or more comes right after.
+    """
+    spk = _clause_subject(toks, len(toks))
+    if spk is None or spk[0] > 1 or toks[spk[0]].low in _PRONOUNS:
+        return []
+    j = spk[1]
+    if j >= len(toks) or toks[j].low not in _BE:
+        return []
+    j += 1
+    while j < len(toks) and (_is_adverb(toks[j]) or toks[j].low in _FILLERS):
+        j += 1
+    if j >= len(toks) or toks[j].text not in _QUOTE_CHARS:
+        return []
+    for qs, qe, closed in quotes:
+        if qs == toks[j].end and closed and len(text[qs:qe].split()) >= 2:
+            a, b = spk
+            while a < b and toks[a].low in _DETERMINERS:
+                a += 1
+            spk_span = (toks[a].start, toks[b - 1].end)
+            return [_Draft([(qs, qe)], spk_span, None, None, para_index)]
+    return []
+
+
+def _headline_colon(text: str, para: Span) -> _Draft | None:
+    """``Pence: ...`` / ``"WALLACE: ...`` at the start of a paragraph."""
+    m = _HEAD.match(text, para.start, para.end)
+    if m is None:
+        return None
+    s, e = _trim(text, m.end(), para.end)
+    if e - s < 3:
+        return None
+    return _Draft([(s, e)], m.span(1), (m.end(1), m.end(1) + 1), ":", -1)
+
+
+_HEAD = re.compile(r"[\"“]?((?:[A-Z][\w’'.-]*\.?[ \u00a0]){0,3}[A-Z][\w’'-]*):[ \u00a0]")
+
+
+def extract_quotes(text: str) -> list[Quote]:
+    """Find the attributions of an article: content, speaker mention and cue.
+
+    Parameters
+    ----------
+    text : str
+        Article text (any string; offsets in the result index into it).
+
+    Returns
+    -------
+    list of Quote
+        In text order. Never raises on odd text; time is linear in its length.
+
+    Examples
+    --------
+    >>> [(q.text, q.speaker) for q in extract_quotes("“We are confident,” said Marie Richards.")]
+    [('We are confident,', 'Marie Richards')]
+    """
+    if not isinstance(text, str) or not text.strip():
+        return []
+    drafts: list[_Draft] = []
+    paragraphs = split_paragraphs(text)
+    pending_colon: _Draft | None = None
+    for pi, para in enumerate(paragraphs):
+        quotes = _quote_spans(text, para.start, para.end)
+        para_drafts: list[_Draft] = []
+        head = _headline_colon(text, para)
+        if head is not None:
+            head.paragraph = pi
+            para_drafts.append(head)
+            pending_colon = None
+        else:
+            if pending_colon is not None:
+                s, e = _trim(text, para.start, para.end)
+                if e > s:
+                    s, e = _snap_to_quote(s, e, quotes, text)
+                    pending_colon.frags = [(s, e)]
+                    pending_colon.paragraph = pi
+                    para_drafts.append(pending_colon)
+                pending_colon = None
+                drafts.extend(para_drafts)
+                continue
+            for us, ue in _units(text, para, quotes):
+                unit_drafts = _attribute_unit(text, us, ue, quotes, pi)
+                if unit_drafts:
+                    para_drafts.extend(unit_drafts)
+                    continue
+                _continuation(text, us, ue, quotes, pi, para, para_drafts, drafts)
+        for d in para_drafts:
+            if d.frags:
+                drafts.append(d)
+            elif d.colon and d is para_drafts[-1]:
+                pending_colon = d
+    return _finish(text, drafts)
+
+
+def _continuation(
+    text: str,
+    us: int,
+    ue: int,
+    quotes: list[tuple[int, int, bool]],
+    pi: int,
+    para: Span,
+    para_drafts: list[_Draft],
+    drafts: list[_Draft],
+) -> None:
+    """A sentence that is one whole quotation with no cue continues the previous speaker."""
+    s, e = _trim(text, us, ue)
+    qs, qe = _snap_to_quote(s, e, quotes, text)
+    if (qs, qe) == (s, e) or qe <= qs:
+        return
+    if para_drafts:
+        last = para_drafts[-1]
+        if last.frags and last.frags[-1][1] <= qs:
+            last.frags.append((qs, qe))
+        return
+    if us != para.start:
+        return
+    for d in reversed(drafts):
+        if d.paragraph < pi - 2:
+            break
+        if d.speaker is not None or d.follows is not None:
+            drafts.append(_Draft([(qs, qe)], None, None, None, pi, follows=d))
+            return
+
+
+# ---------------------------------------------------------------------------------------
+# names
+
+
+_NAME_RUN = re.compile(
+    r"[A-Z][\w’'-]*\.?(?:[ \u00a0]+(?:(?:de|del|da|di|van|von|der|el|al|bin|ibn|la|le)[ \u00a0]+)?[A-Z][\w’'-]*\.?){0,4}"
+)
+
+
+def _name_words(mention: str) -> list[str]:
+    words = [w.strip(".,") for w in mention.split()]
+    while words and words[0].lower().rstrip(".") in _TITLES and len(words) > 1:
+        words = words[1:]
+    if words and re.sub(r"[’']s$", "", words[-1]) != words[-1]:
+        words[-1] = re.sub(r"[’']s$", "", words[-1])
+    return words
+
+
+def _full_names(text: str) -> dict[str, str]:
+    """Surname -> fullest capitalised name ending in it (earliest of the longest)."""
+    best: dict[str, str] = {}
+    for m in _NAME_RUN.finditer(text):
+        words = _name_words(m.group().strip())
+        words = [w for w in words if w]
+        if len(words) < 2 or not words[0][0].isupper():
+            continue
+        last = words[-1]
+        full = " ".join(words)
+        if len(full) > len(best.get(last, "")):
+            best[last] = full
+    return best
+
+
+def _finish(text: str, drafts: list[_Draft]) -> list[Quote]:
+    names = _full_names(text) if drafts else {}
+    out: list[Quote] = []
+    last_person: str | None = None
+    used: set[int] = set()
+    drafts.sort(key=lambda d: d.frags[0][0])
+    for d in drafts:
+        frags = sorted((s, e) for s, e in d.frags if e > s)
+        merged: list[tuple[int, int]] = []
+        for s, e in frags:
+            if any(p in used for p in (s, e - 1)):
+                continue
+            if merged and s < merged[-1][1]:
+                continue
+            merged.append((s, e))
+        if not merged:
+            continue
+        used.update(p for s, e in merged for p in (s, e - 1))
+        mention = text[d.speaker[0] : d.speaker[1]] if d.speaker else None
+        if d.follows is not None:
+            speaker = d.follows.speaker_name
+        elif mention is None:
+            speaker = None
+        elif mention.lower() in _PRONOUNS:
+            speaker = last_person or mention
+        else:
+            words = _name_words(mention)
+            speaker = mention
+            if words and words[0][:1].isupper():
+                speaker = " ".join(words)
+                full = names.get(words[-1])
+                if full is not None and full.split()[-len(words) :] == words:
+                    speaker = full
+                elif len(words) > 1 and words[0].lower() in _DETERMINERS and words[0] != "The":
+                    speaker = " ".join([words[0].lower(), *words[1:]])  # "a Libyan commander"
+        if speaker and speaker[:1].isupper() and mention is not None:
+            last_person = speaker
+        d.speaker_name = speaker
+        s0, e0 = merged[0][0], merged[-1][1]
+        content = " ".join(text[s:e] for s, e in merged)
+        cue = d.cue
+        out.append(
+            Quote(
+                text=content,
+                start=s0,
+                end=e0,
+                fragments=tuple(merged),
+                kind=_kind(text, merged, _quote_spans_cache(text, merged)),
+                speaker=speaker,
+                speaker_start=d.speaker[0] if d.speaker else None,
+                speaker_end=d.speaker[1] if d.speaker else None,
+                cue=d.cue_text,
+                cue_start=cue[0] if cue else None,
+                cue_end=cue[1] if cue else None,
+            )
+        )
+    return out
+
+
+def _quote_spans_cache(text: str, frags: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """Quotation spans around the fragments: the marks right outside each fragment."""
+    spans = []
+    for s, e in frags:
+        open_mark = s > 0 and text[s - 1] in _QUOTE_CHARS
+        close_mark = e < len(text) and text[e] in _QUOTE_CHARS
+        if open_mark and (close_mark or e == len(text) or text[e] in "\n"):
+            spans.append((s, e, True))
+    return spans

@@ -1,0 +1,140 @@
+"""Tests of analysis.evaluate: the scoring rules, worked by hand, and parity with score.py."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from analysis.errors import CorpusError, RecordFormatError
+from analysis.evaluate import load_gold, main, quote_dicts, score
+from analysis.quotes import extract_quotes
+
+TEXT = 'Ann Lee said "the vote is off" on Monday. Officials said prices rose.'
+# offsets counted by hand: "the vote is off" 14..29, "prices rose" 57..68,
+# "Ann Lee" 0..7, "Officials" 42..51
+GOLD = [
+    {
+        "text": TEXT,
+        "quotes": [
+            {
+                "start": 13,
+                "end": 30,
+                "speaker": "Ann Lee",
+                "speaker_start": 0,
+                "speaker_end": 7,
+                "speaker_is_pronoun": False,
+                "kind": "direct",
+            },
+            {
+                "start": 57,
+                "end": 68,
+                "speaker": "Officials",
+                "speaker_start": 42,
+                "speaker_end": 51,
+                "speaker_is_pronoun": False,
+                "kind": "indirect",
+            },
+        ],
+    }
+]
+
+
+def _fixed(preds):
+    return lambda text: preds
+
+
+def test_exact_predictions_score_one():
+    preds = [
+        {"start": 14, "end": 29, "speaker": "Lee", "speaker_start": None, "speaker_end": None},
+        {"start": 57, "end": 68, "speaker": "x", "speaker_start": 42, "speaker_end": 45},
+    ]
+    figures = score(GOLD, _fixed(preds), 0.8)
+    # quotation marks are ignored, so 14..29 equals the gold 13..30; the first speaker is
+    # right by last word ("Lee"), the second by overlapping the gold mention
+    assert (figures["tp"], figures["precision"], figures["recall"], figures["f1"]) == (2, 1, 1, 1)
+    assert figures["speaker_acc"] == 1
+    assert figures["recall_direct"] == figures["recall_indirect"] == 1
+    assert figures["recall_mixed"] == 0.0  # no mixed gold
+
+
+def test_partial_overlap_counts_at_loose_but_not_strict_threshold():
+    # "the vote" = 14..22: 7 of the 12 non-space gold characters (0.58 of the longer)
+    preds = [{"start": 14, "end": 22}]
+    assert score(GOLD, _fixed(preds), 0.3)["tp"] == 1
+    assert score(GOLD, _fixed(preds), 0.8)["tp"] == 0
+
+
+def test_pronoun_gold_needs_the_pointer_and_extra_predictions_cost_precision():
+    gold = json.loads(json.dumps(GOLD))
+    gold[0]["quotes"][1].update(speaker="they", speaker_is_pronoun=True)
+    preds = [
+        {"start": 57, "end": 68, "speaker": "they", "speaker_start": 0, "speaker_end": 3},
+        {"start": 0, "end": 3},
+        {"start": 3, "end": 3},  # empty: dropped before scoring
+    ]
+    figures = score(gold, _fixed(preds), 0.3)
+    # one match out of two counted predictions; the pronoun gold is not pointed at
+    assert (figures["tp"], figures["pred"], figures["precision"]) == (1, 2, 0.5)
+    assert figures["speaker_acc"] == 0.0
+
+
+def test_quote_dicts_carry_fragments():
+    quotes = extract_quotes("“We won,” he said, “and we will win again.”")
+    (d,) = quote_dicts(quotes)
+    assert d["fragments"] == [[1, 8], [20, 42]]
+
+
+def test_bad_jsonl_line_names_file_and_line(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"text": "a", "quotes": []}\n{not json\n', encoding="utf-8")
+    with pytest.raises(RecordFormatError, match=r"gold\.jsonl:2: not valid JSON"):
+        load_gold(path)
+
+
+def test_record_without_quotes_names_the_problem(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"text": "a"}\n', encoding="utf-8")
+    with pytest.raises(RecordFormatError, match=r"gold\.jsonl:1: expected a 'quotes' list"):
+        load_gold(path)
+
+
+def test_missing_file_is_a_corpus_error(tmp_path):
+    with pytest.raises(CorpusError, match=r"nope\.jsonl: cannot read"):
+        load_gold(tmp_path / "nope.jsonl")
+
+
+def test_command_prints_both_thresholds(tmp_path, capsys):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(GOLD[0]) + "\n", encoding="utf-8")
+    assert main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "overlap 0.3: precision" in out and "overlap 0.8: precision" in out
+    assert "speaker accuracy" in out and "recall direct" in out
+
+
+def test_command_reports_a_bad_file(tmp_path, capsys):
+    assert main([str(tmp_path / "missing.jsonl")]) == 2
+    assert "missing.jsonl: cannot read" in capsys.readouterr().err
+
+
+def _reference_scorer(path):
+    spec = importlib.util.spec_from_file_location("reference_score", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_figures_identical_to_reference_scorer(dev_path):
+    reference = _reference_scorer(dev_path.parent / "score.py")
+    records = load_gold(dev_path)
+    assert records == reference.load(str(dev_path))
+    predictions = {r["text"]: quote_dicts(extract_quotes(r["text"])) for r in records}
+    predict = predictions.__getitem__
+    for threshold in (0.3, 0.8):
+        ours = score(records, predict, threshold)
+        theirs = reference.score(records, predict, threshold)
+        assert ours.keys() == theirs.keys()
+        ours.pop("chars_per_s"), theirs.pop("chars_per_s")  # timing differs run to run
+        assert ours == theirs

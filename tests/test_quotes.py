@@ -1,0 +1,306 @@
+"""Tests of analysis.quotes: hand-checked sentences, the case study, and properties."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.lexicons import load_lines
+from analysis.quotes import Quote, extract_quotes
+
+OWN_LEXICONS = [
+    "reporting_verbs",
+    "speaker_titles",
+    "pronouns",
+    "cue_fillers",
+    "time_words",
+    "np_determiners",
+    "clause_words",
+]
+
+
+def _summary(text: str) -> list[tuple[str, str | None, str]]:
+    return [(q.text, q.speaker, q.kind) for q in extract_quotes(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "“We are confident,” said Marie Richards.",
+            [("We are confident,", "Marie Richards", "direct")],
+        ),
+        (
+            '"The plan failed," Smith said.',
+            [("The plan failed,", "Smith", "direct")],
+        ),
+        (
+            'Jane Doe, a lawyer in Ohio, said: "It is over."',
+            [("It is over.", "Jane Doe", "direct")],
+        ),
+        (
+            "Officials said that the talks had failed.",
+            [("the talks had failed", "Officials", "indirect")],
+        ),
+        (
+            "The talks failed, according to officials.",
+            [("The talks failed", "officials", "indirect")],
+        ),
+        (
+            "According to the report, prices rose sharply.",
+            [("prices rose sharply", "the report", "indirect")],
+        ),
+        (
+            "The economy is weak, two analysts said.",
+            [("The economy is weak", "two analysts", "indirect")],
+        ),
+        (
+            "A Libyan commander estimated that 40 fighters escaped.",
+            [("40 fighters escaped", "a Libyan commander", "indirect")],
+        ),
+        (
+            "Tom Lee told the BBC that rates would rise.",
+            [("rates would rise", "Tom Lee", "indirect")],
+        ),
+        (
+            "Ana Ruiz said the plan was “a bad joke” for voters.",
+            [("the plan was “a bad joke” for voters", "Ana Ruiz", "mixed")],
+        ),
+        ("It was a “stronghold” and a “base.”", []),
+        ("ISIS fled the city in June.", []),
+        ("The film “Gone with the Wind” is long.", []),
+    ],
+    ids=[
+        "said-after-inverted: content is the quotation, speaker follows the verb",
+        "name-said-after: speaker before the verb, quotation before it",
+        "appositive-colon: speaker is the name before the appositive",
+        "indirect-that: content after 'that', final period dropped",
+        "according-to-after: content is the clause before the comma",
+        "according-to-before: content follows the comma",
+        "clause-then-descriptor: descriptor speaker, content before the comma",
+        "belief-verb: estimated counts, article a lower-cased",
+        "told-object: 'the BBC' is skipped, content after that",
+        "mixed: reported clause with a quoted phrase inside",
+        "scare-quotes-no-cue: nothing attributed",
+        "no-quote-no-cue",
+        "title-in-quotes-no-cue",
+    ],
+)
+def test_extract_quotes_hand_checked(text, expected):
+    assert _summary(text) == expected
+
+
+def test_split_quote_is_one_quote_with_two_fragments():
+    text = "“We won,” he said, “and we will win again.”"
+    (quote,) = extract_quotes(text)
+    # pieces: "We won," at 1..8 and "and we will win again." at 20..42 (counted by hand)
+    assert quote.fragments == ((1, 8), (20, 42))
+    assert quote.text == "We won, and we will win again."
+    assert (quote.start, quote.end) == (1, 42)
+    assert quote.kind == "direct"
+    assert text[quote.speaker_start : quote.speaker_end] == "he"
+    assert quote.cue == "said"
+
+
+def test_interrupted_indirect_quote_is_split():
+    text = "The economy, she said, is weak."
+    (quote,) = extract_quotes(text)
+    assert [text[s:e] for s, e in quote.fragments] == ["The economy", "is weak"]
+
+
+def test_surname_and_pronoun_resolve_to_the_full_name():
+    text = (
+        "Marie Richards spoke on Monday.\n\n"
+        "“We will stay,” Richards said.\n\n"
+        "“It is hard,” she added."
+    )
+    quotes = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["Marie Richards", "Marie Richards"]
+    # the mention is the one next to the cue, not the full name
+    assert [text[q.speaker_start : q.speaker_end] for q in quotes] == ["Richards", "she"]
+
+
+def test_title_is_dropped_when_resolving():
+    text = "Gen. Khalifa Haftar arrived.\n\n“We will win,” said Gen. Haftar."
+    (quote,) = extract_quotes(text)
+    assert quote.speaker == "Khalifa Haftar"
+
+
+def test_quote_paragraph_without_cue_continues_the_previous_speaker():
+    text = "“We are ready,” said Ann Lee.\n\n“We have waited a long time.”"
+    quotes = extract_quotes(text)
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("We are ready,", "Ann Lee"),
+        ("We have waited a long time.", "Ann Lee"),
+    ]
+    assert quotes[1].cue is None and quotes[1].speaker_start is None
+
+
+def test_quote_running_over_paragraphs_without_closing_mark():
+    text = "Mr. Ode said: “We came early.\n\n“We left late.”"
+    quotes = extract_quotes(text)
+    assert [q.text for q in quotes] == ["We came early.", "We left late."]
+    assert all(q.speaker == "Ode" for q in quotes)
+
+
+def test_colon_before_quoted_paragraph():
+    text = "The Daily Star reports:\n\n“Prices rose again in May.”"
+    (quote,) = extract_quotes(text)
+    assert (quote.text, quote.speaker) == ("Prices rose again in May.", "The Daily Star")
+
+
+def test_headline_colon_attribution():
+    text = "Pence: Voters want change\n\nMore text here."
+    (quote,) = extract_quotes(text)
+    assert (quote.text, quote.speaker, quote.cue) == ("Voters want change", "Pence", ":")
+
+
+@pytest.mark.parametrize(
+    "mark_pair",
+    [("“", "”"), ('"', '"'), ("«", "»"), ("''", "''")],
+    ids=["curly", "straight", "guillemets", "doubled-apostrophes"],
+)
+def test_quotation_mark_styles(mark_pair):
+    left, right = mark_pair
+    text = f"{left}It works,{right} said Ann Lee."
+    (quote,) = extract_quotes(text)
+    assert (quote.text, quote.speaker, quote.kind) == ("It works,", "Ann Lee", "direct")
+
+
+def test_single_curly_quotes_in_a_headline():
+    text = "Sanders says Clinton must ‘get serious’ now."
+    (quote,) = extract_quotes(text)
+    assert quote.speaker == "Sanders"
+    assert quote.text == "Clinton must ‘get serious’ now"
+    assert quote.kind == "mixed"
+
+
+def test_case_study_gold_all_found_with_right_speaker(seed_text_path, seed_gold_path):
+    text = seed_text_path.read_text(encoding="utf-8")
+    gold = json.loads(seed_gold_path.read_text(encoding="utf-8"))["quotes"]
+    assert len(gold) == 9
+    quotes = extract_quotes(text)
+    for g in gold:
+        assert text[g["start"] : g["end"]] == g["text"]
+        hits = [
+            q
+            for q in quotes
+            for s, e in q.fragments
+            if min(e, g["end"]) - max(s, g["start"]) >= 0.8 * (g["end"] - g["start"])
+        ]
+        assert hits, f"gold quote not found: {g['text'][:40]}"
+        assert hits[0].speaker.lower() == g["speaker"].lower(), g["text"][:40]
+
+
+def test_case_study_exact_direct_quotes(seed_text_path):
+    # The Richards quote "They have made ... casualties," and Porter's two pieces,
+    # offsets worked out from the file (UTF-8): 917..1047, 2100..2173 and 2241..2382.
+    text = seed_text_path.read_text(encoding="utf-8")
+    by_start = {q.start: q for q in extract_quotes(text)}
+    assert by_start[917].end == 1047
+    assert by_start[917].kind == "direct"
+    assert by_start[2100].fragments == ((2100, 2173), (2241, 2382))
+    assert by_start[2100].speaker == "Geoff Porter"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n  ",
+        '"' * 5001,
+        "“" * 3000 + "”" * 3000,
+        "said " * 2000,
+        "“a” said " * 2000,
+        "He said: " * 500,
+        "according to " * 300,
+        "x" * 100_000,
+        "“Unclosed quote that never ends, said nobody",
+        "’ ‘ ' '' `` « » „ ‟ ― —",
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "only-straight-marks",
+        "only-curly-marks",
+        "repeated-cue",
+        "repeated-quote-cue",
+        "repeated-colon",
+        "repeated-according",
+        "one-huge-word",
+        "unclosed",
+        "stray-marks",
+    ],
+)
+def test_odd_input_never_raises(text):
+    quotes = extract_quotes(text)
+    _check_invariants(text, quotes)
+
+
+def test_pathological_megabyte_of_alternating_marks_finishes():
+    text = ('"a" “b” ' * 50_000)[:400_000]
+    quotes = extract_quotes(text)
+    _check_invariants(text, quotes)
+
+
+def _check_invariants(text: str, quotes: list[Quote]) -> None:
+    for q in quotes:
+        assert 0 <= q.start < q.end <= len(text)
+        assert q.fragments and q.fragments[0][0] == q.start and q.fragments[-1][1] == q.end
+        assert all(s < e for s, e in q.fragments)
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(q.fragments))
+        assert q.text == " ".join(text[s:e] for s, e in q.fragments)
+        assert q.kind in ("direct", "mixed", "indirect")
+        if q.speaker_start is not None:
+            assert 0 <= q.speaker_start < q.speaker_end <= len(text)
+        if q.cue_start is not None:
+            assert 0 <= q.cue_start < q.cue_end <= len(text)
+    assert [q.start for q in quotes] == sorted(q.start for q in quotes)
+
+
+pieces = st.sampled_from(
+    [
+        "“",
+        "”",
+        '"',
+        "'",
+        "‘",
+        "’",
+        "«",
+        "»",
+        " said ",
+        " says ",
+        ", ",
+        ". ",
+        "\n\n",
+        ":",
+        "―",
+        "Ann Lee",
+        "he",
+        "according to ",
+        "officials",
+        "that ",
+        "x",
+        "Mr. ",
+        "(",
+        ")",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(pieces, st.text(max_size=8)), max_size=40))
+def test_any_text_keeps_invariants(parts):
+    text = "".join(parts)
+    _check_invariants(text, extract_quotes(text))
+
+
+@pytest.mark.parametrize("name", OWN_LEXICONS)
+def test_lexicons_load_and_are_not_empty(name):
+    entries = load_lines(name)
+    assert entries
+    assert all(e == e.strip() for e in entries)
