@@ -1,0 +1,478 @@
+"""Results -> sourcing balance with confidence intervals, top speakers, concentration.
+
+The sourcing balance answers "what share of the quotes (of the quoted words, of the
+speakers) comes from each kind of source?", overall or per outlet, country or period.
+
+Definitions
+-----------
+measures
+    ``quotes``: quotes in the category / all quotes. ``words``: words of those quotes / all
+    quoted words (a long quote weighs more). ``speakers``: speakers in the category / all
+    speakers, a speaker counted once per article (rows of ``Results.speakers``), because
+    type, origin and anonymity are judged per article (origin is relative to the article's
+    country). Unattributed quotes have no speaker, so they count in ``quotes`` and
+    ``words`` only.
+dimensions
+    ``source_type`` (official ... unknown; unattributed quotes are "unknown"), ``origin``
+    (domestic, foreign, unknown; unattributed -> unknown), ``gender`` (female, male,
+    unknown; **among persons only**: quotes of organisations, groups and unattributed quotes
+    are left out, so ``total`` is the number of quotes by persons), ``is_anonymous``
+    ("anonymous", "named", "unattributed").
+confidence interval (``ci="bootstrap"``, the default)
+    A 95% percentile interval from an article-level cluster bootstrap: the articles of a
+    group are resampled with replacement (1,000 replicates by default), the share is
+    recomputed on each resample, and the 2.5th and 97.5th percentiles are reported. Quotes of
+    one article are not independent (one article may quote one official ten times), and
+    resampling whole articles takes that into account. The random generator is seeded from
+    ``seed`` and the group's label, so outputs are reproducible and a group's interval does
+    not depend on which other groups exist. With few articles in a group (under ~20) the
+    interval is too narrow (one article: a zero-width interval); a share of 0 or 1 gets a
+    zero-width interval too.
+confidence interval (``ci="wilson"``)
+    The Wilson score interval for ``n`` successes in ``total`` trials, treating quotes (or
+    speakers) as independent: narrower than the bootstrap when articles cluster. It is not
+    defined for ``words`` (words are not independent trials): NaN there.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import AnalysisError
+from analysis.pipeline import GENDERS, ORIGINS, SOURCE_TYPE_DTYPE
+
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "source_type": tuple(SOURCE_TYPE_DTYPE.categories),
+    "origin": tuple(ORIGINS.categories),
+    "gender": tuple(GENDERS.categories),
+    "is_anonymous": ("anonymous", "named", "unattributed"),
+}
+"""The categories of each dimension, in display order; every one gets a row, zeros included."""
+
+DIMENSIONS = tuple(CATEGORIES)
+MEASURES = ("quotes", "words", "speakers")
+BALANCE_COLUMNS = [
+    "dimension",
+    "category",
+    "measure",
+    "n",
+    "total",
+    "share",
+    "ci_low",
+    "ci_high",
+]
+"""Columns of :func:`sourcing_balance` after the group columns."""
+
+PERIODS = ("Y", "Q", "M", "W", "D")
+_BATCH_CELLS = 4_000_000  # replicates x articles drawn at a time: bounds memory
+
+
+def _check_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise AnalysisError(
+            f"{name} table: missing column(s) {missing}; it has {list(table.columns)}"
+        )
+
+
+def add_period(articles: pd.DataFrame, period: str, *, column: str = "date") -> pd.DataFrame:
+    """Add a ``period`` column ("2020", "2020Q1", "2020-01", ...) computed from ISO dates.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        With a ``date`` column of "YYYY-MM-DD" strings (or "" when unknown).
+    period : str
+        A pandas period alias: "Y" (year), "Q" (quarter), "M" (month), "W" (week), "D".
+    column : str, optional
+        The date column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``period`` (str); "" where the date is missing or not YYYY-MM-DD.
+
+    Raises
+    ------
+    AnalysisError
+        When ``period`` is not one of :data:`PERIODS`, or the date column is missing.
+    """
+    if period not in PERIODS:
+        raise AnalysisError(f"period {period!r}: expected one of {list(PERIODS)}")
+    _check_columns(articles, [column], "articles")
+    dates = pd.to_datetime(articles[column].astype("str"), format="%Y-%m-%d", errors="coerce")
+    labels = dates.dt.to_period(period).astype("str").where(dates.notna(), "")
+    return articles.assign(period=labels.astype("str"))
+
+
+def _groups(articles: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """One row per article: article_id and the group columns as strings ("" when missing)."""
+    _check_columns(articles, ["article_id", *by], "articles")
+    keys = articles[["article_id", *by]].copy()
+    for name in by:
+        keys[name] = keys[name].astype("str").fillna("")
+    return keys.reset_index(drop=True)
+
+
+def _codes(values: pd.Series, dimension: str) -> np.ndarray:
+    """Category position of each value in ``CATEGORIES[dimension]``; -1 when left out."""
+    if dimension == "is_anonymous":
+        flags = values.astype("boolean")
+        return np.where(flags.isna(), 2, np.where(flags.fillna(False), 0, 1)).astype(np.int64)
+    categories = pd.CategoricalDtype(list(CATEGORIES[dimension]))
+    return values.astype("str").astype(categories).cat.codes.to_numpy(dtype=np.int64)
+
+
+def _count_matrix(
+    results: Any, positions: pd.Series, dimensions: Sequence[str], measures: Sequence[str]
+) -> tuple[np.ndarray, list[tuple[str, str, int, int]]]:
+    """Counts per article (rows) and (dimension, measure, category) (columns).
+
+    Returns the matrix and the blocks: (dimension, measure, first column, n categories).
+    """
+    n_articles = len(positions)
+    columns, blocks = [], []
+    for dimension in dimensions:
+        k = len(CATEGORIES[dimension])
+        for measure in measures:
+            table = results.speakers if measure == "speakers" else results.quotes
+            rows = table["article_id"].map(positions)
+            keep = rows.notna().to_numpy()
+            codes = _codes(table[dimension], dimension)[keep]
+            article = rows.to_numpy()[keep].astype(np.int64)
+            weight = (
+                table["n_words"].to_numpy(dtype=np.int64)[keep]
+                if measure == "words"
+                else np.ones(len(codes), dtype=np.int64)
+            )
+            inside = codes >= 0
+            flat = np.bincount(
+                article[inside] * k + codes[inside],
+                weights=weight[inside],
+                minlength=n_articles * k,
+            )
+            blocks.append((dimension, measure, sum(c.shape[1] for c in columns), k))
+            columns.append(flat.reshape(n_articles, k))
+    if not columns:
+        return np.zeros((n_articles, 0)), blocks
+    return np.hstack(columns), blocks
+
+
+def _shares(counts: np.ndarray, blocks: list[tuple[str, str, int, int]]) -> np.ndarray:
+    """Share of each column within its block; NaN where the block total is 0.
+
+    ``counts`` has the columns in its last axis (any leading axes, e.g. replicates).
+    """
+    out = np.full(counts.shape, np.nan)
+    for _, _, first, k in blocks:
+        part = counts[..., first : first + k]
+        total = part.sum(axis=-1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[..., first : first + k] = np.where(total > 0, part / total, np.nan)
+    return out
+
+
+def _bootstrap(
+    counts: np.ndarray,
+    blocks: list[tuple[str, str, int, int]],
+    *,
+    n_boot: int,
+    level: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval of every share, resampling the rows (articles) of ``counts``."""
+    n_articles = counts.shape[0]
+    if n_articles == 0:
+        nan = np.full(counts.shape[1], np.nan)
+        return nan, nan.copy()
+    batch = max(1, min(n_boot, _BATCH_CELLS // n_articles))
+    pvals = np.full(n_articles, 1.0 / n_articles)
+    replicates = []
+    for done in range(0, n_boot, batch):
+        weights = rng.multinomial(n_articles, pvals, size=min(batch, n_boot - done))
+        replicates.append(_shares(weights.astype(np.float64) @ counts, blocks))
+    shares = np.vstack(replicates)
+    alpha = (1 - level) / 2
+    low = np.full(counts.shape[1], np.nan)
+    high = low.copy()
+    valid = ~np.isnan(shares).all(axis=0)
+    if valid.any():
+        low[valid], high[valid] = np.nanquantile(shares[:, valid], [alpha, 1 - alpha], axis=0)
+    return low, high
+
+
+def wilson_interval(
+    n: np.ndarray, total: np.ndarray, *, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for ``n`` successes out of ``total`` (NaN where total is 0).
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(np.array([5]), np.array([10]))
+    >>> round(float(low[0]), 4), round(float(high[0]), 4)
+    (0.2366, 0.7634)
+    """
+    z = NormalDist().inv_cdf(1 - (1 - level) / 2)
+    n = np.asarray(n, dtype=np.float64)
+    total = np.asarray(total, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = n / total
+        centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+        half = z / (1 + z * z / total) * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total))
+    bad = total <= 0
+    return np.where(bad, np.nan, centre - half), np.where(bad, np.nan, centre + half)
+
+
+def sourcing_balance(
+    results: Any,
+    *,
+    by: str | Sequence[str] | None = None,
+    period: str | None = None,
+    dimensions: Sequence[str] = DIMENSIONS,
+    measures: Sequence[str] = MEASURES,
+    ci: str = "bootstrap",
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Shares of quotes, words and speakers by kind of source, with confidence intervals.
+
+    Parameters
+    ----------
+    results : Results
+        From :func:`analysis.analyze` (``quotes``, ``speakers`` and ``articles`` tables).
+    by : str or sequence of str, optional
+        Article metadata column(s) to group by ("outlet", "country", ...). Default: overall.
+    period : str, optional
+        Also group by the period of the article's ``date``: "Y", "Q", "M", "W" or "D"
+        (a ``period`` column; "" for articles without a date).
+    dimensions : sequence of str, optional
+        Any of "source_type", "origin", "gender", "is_anonymous".
+    measures : sequence of str, optional
+        Any of "quotes", "words", "speakers".
+    ci : {"bootstrap", "wilson"}, optional
+        Article-level cluster bootstrap (default) or Wilson; see the module notes.
+    n_boot : int, optional
+        Bootstrap replicates.
+    level : float, optional
+        Confidence level of the interval.
+    seed : int, optional
+        Seed of the bootstrap; the same seed gives the same intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (group..., dimension, measure, category), every category of
+        :data:`CATEGORIES` included (zero rows too), sorted in that order: the group
+        columns, then ``dimension``, ``category``, ``measure``, ``n`` (count, or words),
+        ``total`` (of the group, dimension and measure), ``share`` (n / total; NaN when
+        total is 0), ``ci_low``, ``ci_high``. Shares of one (group, dimension, measure)
+        sum to 1.
+
+    Raises
+    ------
+    AnalysisError
+        On an unknown dimension, measure, ci method or period, or a missing column.
+    """
+    by = [by] if isinstance(by, str) else list(by or [])
+    unknown = [d for d in dimensions if d not in CATEGORIES]
+    if unknown:
+        raise AnalysisError(f"dimension(s) {unknown}: expected some of {list(DIMENSIONS)}")
+    unknown = [m for m in measures if m not in MEASURES]
+    if unknown:
+        raise AnalysisError(f"measure(s) {unknown}: expected some of {list(MEASURES)}")
+    if ci not in ("bootstrap", "wilson"):
+        raise AnalysisError(f"ci {ci!r}: expected 'bootstrap' or 'wilson'")
+    if not 0 < level < 1:
+        raise AnalysisError(f"level {level!r}: expected a number between 0 and 1")
+    _check_columns(results.quotes, ["article_id", "n_words", *dimensions], "quotes")
+    _check_columns(results.speakers, ["article_id", *dimensions], "speakers")
+
+    articles = results.articles
+    if period is not None:
+        articles = add_period(articles, period)
+        by = [*by, "period"]
+    keys = _groups(articles, by)
+    positions = pd.Series(np.arange(len(keys)), index=keys["article_id"].astype("str"))
+    counts, blocks = _count_matrix(results, positions, dimensions, measures)
+
+    if by:
+        grouped = keys.groupby(by, sort=True, dropna=False).indices
+        groups = [((key,) if len(by) == 1 else key, rows) for key, rows in grouped.items()]
+    else:
+        groups = [((), np.arange(len(keys)))]
+
+    frames = []
+    for key, rows in groups:
+        part = counts[rows]
+        n = part.sum(axis=0)
+        share = _shares(n, blocks)
+        totals = np.concatenate([np.repeat(n[f : f + k].sum(), k) for _, _, f, k in blocks])
+        if ci == "bootstrap":
+            label = "\x1f".join(str(k) for k in key).encode("utf-8")
+            rng = np.random.default_rng([seed, zlib.crc32(label)])
+            low, high = _bootstrap(part, blocks, n_boot=n_boot, level=level, rng=rng)
+        else:
+            low, high = wilson_interval(n, totals, level=level)
+            for _, measure, f, k in blocks:
+                if measure == "words":
+                    low[f : f + k] = high[f : f + k] = np.nan
+        labels = [
+            (dimension, category, measure)
+            for dimension, measure, _, _ in blocks
+            for category in CATEGORIES[dimension]
+        ]
+        frame = pd.DataFrame(labels, columns=["dimension", "category", "measure"])
+        for name, value in zip(by, key, strict=True):
+            frame.insert(by.index(name), name, value)
+        frames.append(
+            frame.assign(n=n.astype(np.int64), total=totals.astype(np.int64), share=share).assign(
+                ci_low=low, ci_high=high
+            )
+        )
+    table = pd.concat(frames, ignore_index=True) if frames else _empty_balance(by)
+    dimension_order = pd.CategoricalDtype(list(dimensions), ordered=True)
+    measure_order = pd.CategoricalDtype(list(measures), ordered=True)
+    position = {(d, c): i for d in CATEGORIES for i, c in enumerate(CATEGORIES[d])}
+    order = table.assign(
+        _dimension=table["dimension"].astype(dimension_order),
+        _measure=table["measure"].astype(measure_order),
+        _category=[
+            position[(d, c)] for d, c in zip(table["dimension"], table["category"], strict=True)
+        ],
+    ).sort_values([*by, "_dimension", "_measure", "_category"], kind="stable")
+    return (
+        order[[*by, *BALANCE_COLUMNS]]
+        .astype({**dict.fromkeys([*by, "dimension", "category", "measure"], "str")})
+        .reset_index(drop=True)
+    )
+
+
+def _empty_balance(by: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            **{name: pd.Series([], dtype="str") for name in by},
+            "dimension": pd.Series([], dtype="str"),
+            "category": pd.Series([], dtype="str"),
+            "measure": pd.Series([], dtype="str"),
+            "n": pd.Series([], dtype="int64"),
+            "total": pd.Series([], dtype="int64"),
+            "share": pd.Series([], dtype="float64"),
+            "ci_low": pd.Series([], dtype="float64"),
+            "ci_high": pd.Series([], dtype="float64"),
+        }
+    )
+
+
+def _named_speakers(results: Any, include_anonymous: bool) -> pd.DataFrame:
+    speakers = results.speakers
+    _check_columns(
+        speakers, ["article_id", "speaker", "speaker_key", "n_quotes", "n_words"], "speakers"
+    )
+    if not include_anonymous and "is_anonymous" in speakers.columns:
+        speakers = speakers.loc[~speakers["is_anonymous"].astype("boolean").fillna(False)]
+    return speakers
+
+
+def top_speakers(
+    results: Any, *, by: str = "n_quotes", n: int = 10, include_anonymous: bool = False
+) -> pd.DataFrame:
+    """The most quoted speakers across articles (the same :func:`speaker_key` = one speaker).
+
+    Parameters
+    ----------
+    results : Results
+        From :func:`analysis.analyze`.
+    by : {"n_quotes", "n_words", "n_articles"}, optional
+        What "most" means.
+    n : int, optional
+        How many speakers to return (all when 0 or negative).
+    include_anonymous : bool, optional
+        Anonymous sources ("officials", "a Libyan commander") are left out by default: the
+        same descriptor in two articles is not the same person.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per speaker, most first (ties: more quotes, then key order): ``speaker``
+        (the spelling used in most articles), ``speaker_key``, ``n_articles``,
+        ``n_quotes``, ``n_words``, ``share`` (of all quotes in the corpus, unattributed
+        ones included).
+    """
+    if by not in ("n_quotes", "n_words", "n_articles"):
+        raise AnalysisError(f"by {by!r}: expected 'n_quotes', 'n_words' or 'n_articles'")
+    speakers = _named_speakers(results, include_anonymous)
+    total = len(results.quotes)
+    spelling = (
+        speakers.groupby(["speaker_key", "speaker"], as_index=False)
+        .size()
+        .sort_values(["speaker_key", "size", "speaker"], ascending=[True, False, True])
+        .drop_duplicates("speaker_key")
+        .set_index("speaker_key")["speaker"]
+    )
+    table = (
+        speakers.groupby("speaker_key", as_index=False)
+        .agg(
+            n_articles=("article_id", "nunique"),
+            n_quotes=("n_quotes", "sum"),
+            n_words=("n_words", "sum"),
+        )
+        .assign(
+            speaker=lambda d: d["speaker_key"].map(spelling).astype("str"),
+            share=lambda d: d["n_quotes"] / total if total else np.nan,
+        )
+        .sort_values([by, "n_quotes", "speaker_key"], ascending=[False, False, True], kind="stable")
+    )
+    table = table[["speaker", "speaker_key", "n_articles", "n_quotes", "n_words", "share"]]
+    return (table.head(n) if n > 0 else table).reset_index(drop=True)
+
+
+def speaker_concentration(
+    results: Any, *, k: Sequence[int] = (1, 5, 10), include_anonymous: bool = False
+) -> pd.DataFrame:
+    """Share of all quotes held by the k most quoted speakers of the corpus.
+
+    Parameters
+    ----------
+    results : Results
+        From :func:`analysis.analyze`.
+    k : sequence of int, optional
+        The top-k sizes to report.
+    include_anonymous : bool, optional
+        Count anonymous sources as speakers (off by default, as in :func:`top_speakers`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per k, in the given order: ``k``, ``n_speakers`` (distinct speakers in the
+        corpus), ``n_quotes`` (held by the top k), ``total`` (all quotes, unattributed and
+        anonymous ones included), ``share`` (n_quotes / total; NaN without quotes).
+    """
+    ranked = top_speakers(results, n=0, include_anonymous=include_anonymous)
+    total = len(results.quotes)
+    held = ranked["n_quotes"].to_numpy()
+    rows = [
+        {
+            "k": int(size),
+            "n_speakers": len(ranked),
+            "n_quotes": int(held[:size].sum()),
+            "total": total,
+            "share": held[:size].sum() / total if total else np.nan,
+        }
+        for size in k
+    ]
+    return pd.DataFrame(rows, columns=["k", "n_speakers", "n_quotes", "total", "share"]).astype(
+        {
+            "k": "int64",
+            "n_speakers": "int64",
+            "n_quotes": "int64",
+            "total": "int64",
+            "share": "float64",
+        }
+    )

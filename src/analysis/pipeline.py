@@ -1,0 +1,593 @@
+"""Corpus -> quotes, speakers and articles tables: the one function a notebook calls.
+
+:func:`analyze` runs, for every article, the quote extractor (:mod:`analysis.quotes`), the
+within-article speaker merge (:mod:`analysis.speakers`), the source profile of each speaker
+(:mod:`analysis.sources`) and, by default, the tone of each quote and of the article
+(:mod:`analysis.sentiment`). It is built from two pieces the command line and the Dask path
+use directly:
+
+- :func:`analyze_article` (one article -> :class:`ArticleResult`, plain row dicts, no
+  pandas), the function to map over articles in any chunking or on any worker;
+- :func:`combine` (many ArticleResults -> :class:`Results`), which builds each table once
+  and puts it in its fixed row order, so the result is the same whatever the chunking.
+
+Choices (documented in the README):
+
+- ``quote_id`` is ``"<article_id>:<n>"``, n counting the article's quotes from 1 in text
+  order: unique in a corpus and stable when other articles change.
+- A quote with no speaker is *unattributed*: ``speaker`` empty, ``source_type`` and
+  ``origin`` "unknown", ``gender`` empty and ``is_anonymous`` empty (NA), because a quote
+  without a source is not an anonymous *source*. It has no row in the speakers table.
+- ``n_words`` counts words: runs of letters or digits, joined by inner apostrophes,
+  hyphens, dots or commas ("it's", "well-known", "80,000" and "U.S" are one word each).
+- The articles table keeps the metadata but not the text (nor ``furniture``), so results
+  stay small; ``n_chars`` is the text's length.
+- An article whose analysis raises is left out of the three tables and named in
+  ``Results.problems`` (``strict=True`` raises instead); the others are unaffected.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from analysis.errors import AnalysisError, DuplicateArticleError, RecordFormatError
+from analysis.quotes import extract_quotes
+from analysis.sources import SOURCE_TYPES, profile_speaker
+from analysis.speakers import merge_speakers, speaker_key
+
+KINDS = pd.CategoricalDtype(["direct", "mixed", "indirect"], ordered=True)
+SOURCE_TYPE_DTYPE = pd.CategoricalDtype(list(SOURCE_TYPES), ordered=True)
+ORIGINS = pd.CategoricalDtype(["domestic", "foreign", "unknown"], ordered=True)
+GENDERS = pd.CategoricalDtype(["female", "male", "unknown"], ordered=True)
+ENTITIES = pd.CategoricalDtype(["person", "organisation", "group"], ordered=True)
+
+METADATA_COLUMNS = ["article_id", "title", "outlet", "country", "date", "url", "author", "license"]
+"""Metadata every articles table has (filled with "" when the input lacks them)."""
+
+DROPPED_COLUMNS = frozenset({"text", "furniture"})
+"""Input columns not carried into the articles table."""
+
+QUOTE_SENTIMENT = ["polarity", "subjectivity", "vader_compound"]
+ARTICLE_SENTIMENT = [
+    "quoted_share",
+    *QUOTE_SENTIMENT,
+    *(f"journalist_{c}" for c in QUOTE_SENTIMENT),
+    *(f"quoted_{c}" for c in QUOTE_SENTIMENT),
+]
+
+QUOTE_DTYPES: dict[str, Any] = {
+    "article_id": "str",
+    "quote_id": "str",
+    "start": "int64",
+    "end": "int64",
+    "fragments": object,
+    "kind": KINDS,
+    "text": "str",
+    "n_words": "int64",
+    "speaker": "str",
+    "speaker_start": "Int64",
+    "speaker_end": "Int64",
+    "cue": "str",
+    "source_type": SOURCE_TYPE_DTYPE,
+    "origin": ORIGINS,
+    "gender": GENDERS,
+    "is_anonymous": "boolean",
+}
+"""Columns of ``Results.quotes`` and their dtypes (sentiment columns, float64, follow)."""
+
+SPEAKER_DTYPES: dict[str, Any] = {
+    "article_id": "str",
+    "speaker": "str",
+    "speaker_key": "str",
+    "n_quotes": "int64",
+    "n_words": "int64",
+    "description": "str",
+    "entity": ENTITIES,
+    "source_type": SOURCE_TYPE_DTYPE,
+    "origin": ORIGINS,
+    "gender": GENDERS,
+    "is_anonymous": "bool",
+}
+"""Columns of ``Results.speakers`` and their dtypes."""
+
+COUNT_COLUMNS = [
+    "n_chars",
+    "n_quotes",
+    "n_direct",
+    "n_mixed",
+    "n_indirect",
+    "n_speakers",
+    "n_quote_words",
+]
+"""Per-article counts that follow the metadata in ``Results.articles``."""
+
+PROBLEM_COLUMNS = ["source", "error", "problem"]
+
+_WORD = re.compile(r"\w+(?:['’\-.,]\w+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """The analysis of one article, as plain row dicts (cheap to build, pickle and ship).
+
+    Attributes
+    ----------
+    article : dict or None
+        The article's row of ``Results.articles``; None when the analysis failed.
+    quotes, speakers : tuple of dict
+        Its rows of ``Results.quotes`` and ``Results.speakers``, in any order.
+    problem : dict or None
+        ``{"source", "error", "problem"}`` when the analysis failed, else None.
+    scored : bool
+        Whether the rows carry sentiment scores.
+    """
+
+    article: dict[str, Any] | None
+    quotes: tuple[dict[str, Any], ...] = ()
+    speakers: tuple[dict[str, Any], ...] = ()
+    problem: dict[str, str] | None = None
+    scored: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Results:
+    """Tables of an analysed corpus, each in a fixed row order.
+
+    Attributes
+    ----------
+    quotes : pandas.DataFrame
+        One row per quote, sorted by (article_id, start, end): the columns of
+        :data:`QUOTE_DTYPES`, then ``polarity``, ``subjectivity``, ``vader_compound`` when
+        sentiment was computed.
+    speakers : pandas.DataFrame
+        One row per (article_id, speaker), sorted by article_id, n_quotes descending,
+        speaker: the columns of :data:`SPEAKER_DTYPES`.
+    articles : pandas.DataFrame
+        One row per article, sorted by article_id: :data:`METADATA_COLUMNS`, any other
+        input metadata column, :data:`COUNT_COLUMNS`, then :data:`ARTICLE_SENTIMENT` when
+        sentiment was computed.
+    problems : pandas.DataFrame
+        The corpus loader's problems, then one row per article whose analysis failed:
+        ``source``, ``error``, ``problem``.
+    """
+
+    quotes: pd.DataFrame
+    speakers: pd.DataFrame
+    articles: pd.DataFrame
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+
+
+def count_words(text: str) -> int:
+    """Number of words in a text (see the module notes for what a word is).
+
+    Examples
+    --------
+    >>> count_words("It's a well-known fact: 80,000 people.")
+    6
+    """
+    return len(_WORD.findall(text))
+
+
+def _metadata(article: Mapping[str, Any]) -> dict[str, Any]:
+    row = {name: _clean(article.get(name, "")) for name in METADATA_COLUMNS}
+    row["article_id"] = str(article["article_id"])
+    for name, value in article.items():
+        if name not in row and name not in DROPPED_COLUMNS:
+            row[name] = value
+    return row
+
+
+def _clean(value: Any) -> str:
+    """Metadata as a string: missing values (None, NaN) become ""."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _as_mapping(article: Any) -> Mapping[str, Any]:
+    if isinstance(article, Mapping):
+        return article
+    as_row = getattr(article, "as_row", None)
+    if callable(as_row):  # analysis.corpus.Article
+        return as_row()
+    raise RecordFormatError(
+        "<articles>",
+        f"expected a mapping with 'article_id' and 'text', got {type(article).__name__}",
+    )
+
+
+def _source(article: Mapping[str, Any]) -> str:
+    source = _clean(article.get("source", ""))
+    return source or f"article {_clean(article.get('article_id', '?'))!r}"
+
+
+def _text(article: Mapping[str, Any]) -> str:
+    if "article_id" not in article or _clean(article["article_id"]) == "":
+        raise RecordFormatError(_source(article), "no 'article_id'")
+    if "text" not in article:
+        raise RecordFormatError(_source(article), "no 'text' field")
+    text = article["text"]
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    if not isinstance(text, str):
+        raise RecordFormatError(
+            _source(article), f"'text' should be a string, found {type(text).__name__}"
+        )
+    return text
+
+
+def analyze_article(
+    article: Mapping[str, Any], *, sentiment: bool = True, strict: bool = False
+) -> ArticleResult:
+    """Analyse one article: its quotes, speakers, sources and (optionally) tone.
+
+    Parameters
+    ----------
+    article : mapping
+        ``article_id`` and ``text`` (str; None counts as empty), plus any metadata
+        (``country`` decides each source's origin; "" or missing -> origin "unknown").
+        A row of ``Corpus.articles`` as a dict, or an ``analysis.corpus.Article``.
+    sentiment : bool, optional
+        Score each quote and the article (journalist's text vs quoted text).
+    strict : bool, optional
+        Raise when the analysis fails, instead of returning the failure as ``problem``.
+
+    Returns
+    -------
+    ArticleResult
+        Row dicts for the three tables of :class:`Results`; build them with
+        :func:`combine`.
+
+    Raises
+    ------
+    RecordFormatError
+        With ``strict=True``, when ``article_id`` or ``text`` is missing or not text.
+    AnalysisError
+        With ``strict=True``, when a stage fails on this article (the message names it).
+    """
+    article = _as_mapping(article)
+    try:
+        return _analyze(article, sentiment=sentiment)
+    except Exception as err:
+        if strict:
+            if isinstance(err, AnalysisError):
+                raise
+            raise AnalysisError(f"{_source(article)}: analysis failed: {err!r}") from err
+        problem = err.problem if isinstance(err, RecordFormatError) else f"analysis failed: {err!r}"
+        return ArticleResult(
+            None,
+            problem={"source": _source(article), "error": type(err).__name__, "problem": problem},
+            scored=sentiment,
+        )
+
+
+def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
+    text = _text(article)
+    meta = _metadata(article)
+    article_id = meta["article_id"]
+    country = meta["country"]
+    found = sorted(extract_quotes(text), key=lambda q: (q.start, q.end))
+    canonical = merge_speakers(q.speaker for q in found)
+
+    by_speaker: dict[str, list[int]] = {}
+    n_words = [count_words(q.text) for q in found]
+    for i, quote in enumerate(found):
+        if quote.speaker is not None:
+            by_speaker.setdefault(canonical[quote.speaker], []).append(i)
+
+    speakers = []
+    profiles = {}
+    for name, indices in by_speaker.items():
+        mentions = [
+            (found[i].speaker_start, found[i].speaker_end)
+            for i in indices
+            if found[i].speaker_start is not None and found[i].speaker_end is not None
+        ]
+        profile = profile_speaker(text, name, mentions, country=country)
+        profiles[name] = profile
+        speakers.append(
+            {
+                "article_id": article_id,
+                "speaker": name,
+                "speaker_key": speaker_key(name) or name,
+                "n_quotes": len(indices),
+                "n_words": sum(n_words[i] for i in indices),
+                "description": profile.description,
+                "entity": profile.entity,
+                "source_type": profile.source_type,
+                "origin": profile.origin,
+                "gender": profile.gender,
+                "is_anonymous": profile.is_anonymous,
+            }
+        )
+
+    quotes = []
+    for i, quote in enumerate(found):
+        name = None if quote.speaker is None else canonical[quote.speaker]
+        profile = profiles.get(name)
+        row = {
+            "article_id": article_id,
+            "quote_id": f"{article_id}:{i + 1}",
+            "start": quote.start,
+            "end": quote.end,
+            "fragments": tuple(quote.fragments) or ((quote.start, quote.end),),
+            "kind": quote.kind,
+            "text": quote.text,
+            "n_words": n_words[i],
+            "speaker": name,
+            "speaker_start": quote.speaker_start,
+            "speaker_end": quote.speaker_end,
+            "cue": quote.cue,
+            "source_type": "unknown" if profile is None else profile.source_type,
+            "origin": "unknown" if profile is None else profile.origin,
+            "gender": None if profile is None else profile.gender,
+            "is_anonymous": None if profile is None else profile.is_anonymous,
+        }
+        if sentiment:
+            row.update(_scores(quote.text))
+        quotes.append(row)
+
+    kinds = [q.kind for q in found]
+    meta.update(
+        n_chars=len(text),
+        n_quotes=len(found),
+        n_direct=kinds.count("direct"),
+        n_mixed=kinds.count("mixed"),
+        n_indirect=kinds.count("indirect"),
+        n_speakers=len(speakers),
+        n_quote_words=sum(n_words),
+    )
+    if sentiment:
+        meta.update(_article_scores(text, [f for row in quotes for f in row["fragments"]]))
+    return ArticleResult(meta, tuple(quotes), tuple(speakers), scored=sentiment)
+
+
+def _scores(text: str | None, prefix: str = "") -> dict[str, float]:
+    from analysis.sentiment import score_text
+
+    if text is None:
+        return {f"{prefix}{c}": math.nan for c in QUOTE_SENTIMENT}
+    score = score_text(text)
+    return {f"{prefix}{c}": getattr(score, c) for c in QUOTE_SENTIMENT}
+
+
+def _article_scores(text: str, fragments: Sequence[tuple[int, int]]) -> dict[str, float]:
+    """Tone of the article, its journalist's text and its quoted text (as ``article_sentiment``)."""
+    from analysis.sentiment import split_quoted
+
+    own, said = split_quoted(text, fragments)
+    inside = sum(end - start for start, end in _merged(fragments))
+    return {
+        "quoted_share": inside / len(text) if text else math.nan,
+        **_scores(text),
+        **_scores(own, "journalist_"),
+        **_scores(said if fragments else None, "quoted_"),
+    }
+
+
+def _merged(fragments: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(fragments):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def combine(
+    results: Iterable[ArticleResult],
+    *,
+    problems: pd.DataFrame | None = None,
+    sentiment: bool | None = None,
+) -> Results:
+    """Build the tables of :class:`Results` from per-article results.
+
+    Parameters
+    ----------
+    results : iterable of ArticleResult
+        From :func:`analyze_article`, in any order.
+    problems : pandas.DataFrame, optional
+        Earlier problems (e.g. ``Corpus.problems``) to put first in ``Results.problems``.
+    sentiment : bool, optional
+        Whether the tables get the sentiment columns; by default, when the results are
+        scored (and not when there are no results).
+
+    Returns
+    -------
+    Results
+        The same tables, in the same order, whatever order and chunking ``results`` came in.
+
+    Raises
+    ------
+    DuplicateArticleError
+        When two results share an ``article_id``.
+    """
+    articles, quotes, speakers, failed = [], [], [], []
+    scored = False
+    for result in results:
+        scored = scored or result.scored
+        if result.article is not None:
+            articles.append(result.article)
+        quotes.extend(result.quotes)
+        speakers.extend(result.speakers)
+        if result.problem is not None:
+            failed.append(result.problem)
+    scored = scored if sentiment is None else sentiment
+    return Results(
+        quotes=_quotes_table(quotes, scored),
+        speakers=_speakers_table(speakers),
+        articles=_articles_table(articles, scored),
+        problems=_problems_table(problems, failed),
+    )
+
+
+def _quotes_table(rows: list[dict[str, Any]], scored: bool) -> pd.DataFrame:
+    scores = QUOTE_SENTIMENT if scored else []
+    table = pd.DataFrame(rows, columns=[*QUOTE_DTYPES, *scores])
+    return (
+        table.astype({**QUOTE_DTYPES, **dict.fromkeys(scores, "float64")})
+        .sort_values(["article_id", "start", "end"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def _speakers_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=list(SPEAKER_DTYPES))
+    return (
+        table.astype(SPEAKER_DTYPES)
+        .sort_values(
+            ["article_id", "n_quotes", "speaker"], ascending=[True, False, True], kind="stable"
+        )
+        .reset_index(drop=True)
+    )
+
+
+def _articles_table(rows: list[dict[str, Any]], scored: bool) -> pd.DataFrame:
+    scores = ARTICLE_SENTIMENT if scored else []
+    fixed = {*METADATA_COLUMNS, *COUNT_COLUMNS, *ARTICLE_SENTIMENT}
+    extra = list(dict.fromkeys(k for row in rows for k in row if k not in fixed))
+    table = pd.DataFrame(rows, columns=[*METADATA_COLUMNS, *extra, *COUNT_COLUMNS, *scores])
+    duplicated = table["article_id"][table["article_id"].duplicated()]
+    if len(duplicated):
+        raise DuplicateArticleError(
+            "<articles>", f"article_id {sorted(set(duplicated))[:5]} appears more than once"
+        )
+    return (
+        table.astype(
+            {
+                **dict.fromkeys(METADATA_COLUMNS, "str"),
+                **dict.fromkeys(COUNT_COLUMNS, "int64"),
+                **dict.fromkeys(scores, "float64"),
+            }
+        )
+        .sort_values("article_id", kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def _problems_table(earlier: pd.DataFrame | None, rows: list[dict[str, str]]) -> pd.DataFrame:
+    new = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    if earlier is None or earlier.empty:
+        return new.astype("str")
+    return pd.concat([earlier[PROBLEM_COLUMNS], new], ignore_index=True).astype("str")
+
+
+def concat_results(parts: Iterable[Results]) -> Results:
+    """Join the Results of several chunks of one corpus into one, in the fixed row order.
+
+    Raises
+    ------
+    DuplicateArticleError
+        When two chunks share an ``article_id``.
+    """
+    parts = list(parts)
+    if not parts:
+        return combine([], sentiment=False)
+    if len(parts) == 1:
+        return parts[0]
+
+    def joined(name: str) -> pd.DataFrame:
+        tables = [getattr(p, name) for p in parts]
+        non_empty = [t for t in tables if len(t)] or tables[:1]
+        return pd.concat(non_empty, ignore_index=True)
+
+    articles = joined("articles")
+    duplicated = articles["article_id"][articles["article_id"].duplicated()]
+    if len(duplicated):
+        raise DuplicateArticleError(
+            "<articles>", f"article_id {sorted(set(duplicated))[:5]} appears in two chunks"
+        )
+    return Results(
+        quotes=joined("quotes")
+        .sort_values(["article_id", "start", "end"], kind="stable")
+        .reset_index(drop=True),
+        speakers=joined("speakers")
+        .sort_values(
+            ["article_id", "n_quotes", "speaker"], ascending=[True, False, True], kind="stable"
+        )
+        .reset_index(drop=True),
+        articles=articles.sort_values("article_id", kind="stable").reset_index(drop=True),
+        problems=pd.concat([p.problems for p in parts], ignore_index=True),
+    )
+
+
+def iter_records(articles: Any) -> Iterator[Mapping[str, Any]]:
+    """The articles of a Corpus, a DataFrame or an iterable of mappings, one dict each."""
+    table = getattr(articles, "articles", articles)
+    if isinstance(table, pd.DataFrame):
+        missing = [c for c in ("article_id", "text") if c not in table.columns]
+        if missing:
+            raise RecordFormatError(
+                "<articles>", f"missing column(s) {missing}; the table has {list(table.columns)}"
+            )
+        columns = list(table.columns)
+        for values in table.itertuples(index=False, name=None):
+            yield dict(zip(columns, values, strict=True))
+    else:
+        for article in table:
+            yield _as_mapping(article)
+
+
+def analyze(
+    corpus: Any, *, sentiment: bool = True, strict: bool = False, chunk_size: int = 2000
+) -> Results:
+    """Analyse every article of a corpus.
+
+    Parameters
+    ----------
+    corpus : Corpus, pandas.DataFrame or iterable of mappings
+        A :class:`analysis.corpus.Corpus`, or an articles table with at least
+        ``article_id`` and ``text`` (other metadata columns optional, filled with "").
+    sentiment : bool, optional
+        Add TextBlob and VADER scores to quotes and articles (the slowest stage).
+    strict : bool, optional
+        Raise on the first article whose analysis fails, instead of listing it in
+        ``Results.problems``.
+    chunk_size : int, optional
+        Articles turned into tables at a time; does not change the result.
+
+    Returns
+    -------
+    Results
+        ``quotes`` (one row per quote), ``speakers`` (one row per article and speaker),
+        ``articles`` (one row per article), ``problems``; see :class:`Results`.
+
+    Raises
+    ------
+    RecordFormatError
+        When the table lacks ``article_id`` or ``text``.
+    DuplicateArticleError
+        When two articles share an ``article_id``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"article_id": ["a1"], "text": ["Nobody spoke."]})
+    >>> analyze(table).articles[["article_id", "n_quotes"]].to_dict("records")
+    [{'article_id': 'a1', 'n_quotes': 0}]
+    """
+    earlier = getattr(corpus, "problems", None)
+    parts, chunk = [], []
+    for record in iter_records(corpus):
+        chunk.append(analyze_article(record, sentiment=sentiment, strict=strict))
+        if len(chunk) >= chunk_size:
+            parts.append(combine(chunk, sentiment=sentiment))
+            chunk = []
+    if chunk or not parts:
+        parts.append(combine(chunk, sentiment=sentiment))
+    results = concat_results(parts)
+    if earlier is not None and len(earlier):
+        results = Results(
+            results.quotes,
+            results.speakers,
+            results.articles,
+            _problems_table(earlier, results.problems.to_dict("records")),
+        )
+    return results
