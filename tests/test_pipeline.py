@@ -470,3 +470,16 @@ def test_case_study_sources_match_the_gold(seed_text_path, seed_gold_path):
         for name, row in speakers[columns].astype(object).iterrows()
     }
     assert got == {name: {c: s[c] for c in columns} for name, s in gold.items()}
+
+
+def test_package_re_exports_the_public_api():
+    import analysis
+    from analysis import aggregate, corpus, quotes
+
+    assert set(analysis.__all__) == set(analysis._EXPORTS)
+    assert analysis.analyze is analyze and analysis.Results is pipeline.Results
+    assert analysis.load_corpus is corpus.load_corpus
+    assert analysis.extract_quotes is quotes.extract_quotes
+    assert analysis.sourcing_balance is aggregate.sourcing_balance
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = analysis.nothing
