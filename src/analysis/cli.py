@@ -1,40 +1,125 @@
-"""The command line: ``newsroom-workbook analyze CORPUS --out DIR``."""
+"""The command line: ``newsroom-workbook analyze CORPUS --out DIR``.
+
+``analyze`` streams the corpus through the analysis in chunks, on all cores, and writes
+the tidy tables (Parquet and CSV), the standard figures and ``report.html`` to ``--out``
+(see :mod:`analysis.runner`). Re-running with the same ``--out`` reuses the work already
+done there: an interrupted run resumes, and a grown corpus only costs its new articles.
+
+Exit status: 0 when the tables were written (problem files are listed, not fatal); 2 when
+the corpus is missing or has no usable article, or ``--out`` may not be written; 130 when
+interrupted (finished chunks are kept).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
-from pathlib import Path
+from collections.abc import Iterator
 
-from analysis.corpus import load_corpus, summarize_corpus
+from analysis.corpus import DEFAULT_MAX_BYTES
 from analysis.errors import AnalysisError
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+@contextlib.contextmanager
+def _progress_bar(enabled: bool) -> Iterator:
+    """A tqdm counter of articles on stderr, or a no-op when disabled."""
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True) as bar:
+        yield bar.update
+
+
 def _analyze(args: argparse.Namespace) -> int:
-    corpus = load_corpus(args.corpus)
-    if corpus.articles.empty:
-        print(f"error: {args.corpus}: no usable articles", file=sys.stderr)
-        for row in corpus.problems.itertuples():
-            print(f"  {row.source}: {row.problem}", file=sys.stderr)
-        return 2
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    corpus.articles.drop(columns="text").to_csv(out / "articles.csv", index=False)
-    corpus.problems.to_csv(out / "problems.csv", index=False)
-    print(summarize_corpus(corpus).to_string(index=False))
-    print(f"{len(corpus.articles)} articles, {len(corpus.problems)} problems; tables in {out}")
-    for row in corpus.problems.itertuples():
-        print(f"  problem: {row.source}: {row.problem}")
+    from analysis.runner import run_corpus
+
+    show_bar = not args.quiet and sys.stderr.isatty()
+    try:
+        with _progress_bar(show_bar) as update:
+            summary = run_corpus(
+                args.corpus,
+                args.out,
+                jobs=args.jobs,
+                chunk_size=args.chunk_size,
+                force=args.force,
+                max_bytes=args.max_bytes,
+                sentiment=args.sentiment,
+                progress=update,
+            )
+    except KeyboardInterrupt:
+        print(
+            f"interrupted: finished chunks are kept in {args.out}; run the same command "
+            "again to resume",
+            file=sys.stderr,
+        )
+        return 130
+    print(
+        f"{summary.n_articles:,} articles ({summary.n_analysed:,} analysed, "
+        f"{summary.n_reused:,} reused from an earlier run"
+        + (f", {summary.n_dropped:,} earlier results dropped" if summary.n_dropped else "")
+        + f"); {summary.n_quotes:,} quotes, {summary.n_speakers:,} speakers, "
+        f"{summary.n_problems:,} problems"
+    )
+    print(f"tables (Parquet and CSV), figures and report.html in {args.out}{os.sep}")
+    for source, problem in summary.problems:
+        print(f"  problem: {source}: {problem}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``newsroom-workbook``."""
-    parser = argparse.ArgumentParser(prog="newsroom-workbook", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="newsroom-workbook", description="Who is quoted in the news, how often, in what tone."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    analyze = commands.add_parser("analyze", help="load a corpus and write its tables")
-    analyze.add_argument("corpus", help="corpus folder or file")
+    analyze = commands.add_parser(
+        "analyze",
+        help="analyse a corpus: tables, figures and an HTML report",
+        description=__doc__.split("\n\n")[1],
+    )
+    analyze.add_argument("corpus", help="corpus folder or file (.txt, .jsonl, .csv)")
     analyze.add_argument("--out", default="results", help="output folder (default: results)")
+    analyze.add_argument(
+        "--jobs", type=_positive, default=None, help="worker processes (default: all cores)"
+    )
+    analyze.add_argument(
+        "--chunk-size",
+        type=_positive,
+        default=500,
+        help="articles analysed and written at a time (default: 500)",
+    )
+    analyze.add_argument("--quiet", action="store_true", help="no progress bar")
+    analyze.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty folder that newsroom-workbook did not create",
+    )
+    analyze.add_argument(
+        "--max-bytes",
+        type=_positive,
+        default=DEFAULT_MAX_BYTES,
+        help=f"largest article accepted, in bytes (default: {DEFAULT_MAX_BYTES:,})",
+    )
+    analyze.add_argument(
+        "--no-sentiment",
+        dest="sentiment",
+        action="store_false",
+        help="skip the TextBlob and VADER scores (the slowest stage)",
+    )
     analyze.set_defaults(run=_analyze)
     return parser
 

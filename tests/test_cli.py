@@ -1,0 +1,181 @@
+"""The command line: ``newsroom-workbook analyze CORPUS --out DIR``.
+
+Corpora are built in tmp folders from short articles invented for these tests; the
+expected quotes are read off those texts by hand (the words between “ and ”).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.corpus import load_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+
+ARTICLES = {
+    "a1.txt": "Bridge Works Begin\n\n“We will rebuild the bridge by spring,” said Mayor Jane "
+    "Okafor.\n\nResidents welcomed the plan. “It has been a long wait,” said Tom Reyes, a shop "
+    "owner.\n",
+    "a2.txt": "Port Strike Ends\n\nDock workers returned on Monday. “The deal is fair,” union "
+    "leader Ana Silva told reporters.\n",
+    "a3.txt": "Quiet Day\n\nNothing happened in the harbour today.\n",
+}
+FINAL = [
+    f"{t}.{ext}"
+    for t in ("quotes", "speakers", "articles", "balance", "problems")
+    for ext in ("parquet", "csv")
+]
+
+
+def write_corpus(folder: Path, articles: dict[str, str | bytes]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob(".tmp-*"))
+
+
+def test_quickstart_on_the_bundled_corpus(tmp_path, capsys):
+    out = tmp_path / "results"
+    assert main(["analyze", str(REPO / "corpus"), "--out", str(out), "--jobs", "1"]) == 0
+    for name in [*FINAL, "report.html", "figures/source_types.png", "figures/top_speakers.png"]:
+        assert (out / name).is_file(), name
+    articles = pd.read_csv(out / "articles.csv", keep_default_na=False)
+    assert articles["article_id"].tolist() == ["000_b1a77089e6833a8a"]
+    assert articles["outlet"].tolist() == ["Libyan Gazette"]  # from the file's front matter
+    # every quote's text is what its offsets cut out of the article body
+    text = load_corpus(REPO / "corpus").articles.loc[0, "text"]
+    quotes = pd.read_parquet(out / "quotes.parquet")
+    assert len(quotes) > 0
+    for row in quotes.itertuples():
+        assert " ".join(text[s:e] for s, e in row.fragments) == row.text
+    printed = capsys.readouterr()
+    assert "1 articles (1 analysed" in printed.out
+    assert printed.err == ""  # no progress bar: stderr is not a terminal under pytest
+
+
+def test_tables_hold_the_hand_read_quotes(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    out = tmp_path / "out"
+    assert main(["analyze", str(corpus), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    quotes = pd.read_csv(out / "quotes.csv", keep_default_na=False)
+    direct = set(quotes.loc[quotes["kind"] == "direct", "text"])
+    # the three passages between curly quotation marks, commas inside the marks
+    assert {
+        "We will rebuild the bridge by spring,",
+        "It has been a long wait,",
+        "The deal is fair,",
+    } <= direct
+    articles = pd.read_csv(out / "articles.csv", keep_default_na=False)
+    assert articles["article_id"].tolist() == ["a1", "a2", "a3"]
+    assert articles.set_index("article_id").loc["a3", "n_quotes"] == 0  # no quotation, no cue
+    assert pd.read_csv(out / "problems.csv").empty
+
+
+def test_bad_files_are_listed_and_the_rest_is_analysed(tmp_path, capsys):
+    corpus = write_corpus(
+        tmp_path / "corpus",
+        {
+            **ARTICLES,
+            "binary.txt": b"\x00\x01\x02\x03binary",
+            "empty.txt": b"",
+            "notes.pdf": b"%PDF",
+        },
+    )
+    out = tmp_path / "out"
+    assert main(["analyze", str(corpus), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    problems = pd.read_csv(out / "problems.csv")
+    assert problems["source"].tolist() == ["binary.txt", "empty.txt", "notes.pdf"]  # file order
+    assert problems["error"].tolist() == [
+        "BinaryArticleError",
+        "EmptyArticleError",
+        "UnsupportedFileError",
+    ]
+    assert pd.read_csv(out / "articles.csv")["article_id"].tolist() == ["a1", "a2", "a3"]
+    printed = capsys.readouterr().out
+    assert "3 problems" in printed
+    assert "problem: binary.txt: binary data" in printed
+    assert leftovers(out) == []
+
+
+def test_missing_corpus_exits_2_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["analyze", str(tmp_path / "nowhere"), "--out", str(out)]) == 2
+    assert "nowhere: no such file or folder" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_corpus_without_usable_articles_exits_2_naming_the_files(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "corpus", {"blank.txt": "   \n\n", "empty.txt": b""})
+    out = tmp_path / "out"
+    assert main(["analyze", str(corpus), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "no usable articles" in err
+    assert "blank.txt: only white space" in err
+    assert "empty.txt: empty file" in err
+    assert not out.exists()
+
+
+def test_refuses_a_non_empty_folder_it_did_not_create(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_bytes(b"precious")
+    assert main(["analyze", str(corpus), "--out", str(out), "--quiet"]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["thesis.docx"]
+    # with --force it writes its files beside the foreign one and leaves that one alone
+    assert (
+        main(["analyze", str(corpus), "--out", str(out), "--quiet", "--force", "--jobs", "1"]) == 0
+    )
+    assert (out / "thesis.docx").read_bytes() == b"precious"
+    assert (out / "quotes.parquet").is_file()
+
+
+def test_refuses_an_output_folder_inside_the_corpus(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    assert main(["analyze", str(corpus), "--out", str(corpus / "results")]) == 2
+    assert "inside the corpus folder" in capsys.readouterr().err
+    assert not (corpus / "results").exists()
+
+
+def test_rerun_into_its_own_folder_reuses_everything(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    out = tmp_path / "out"
+    assert main(["analyze", str(corpus), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    assert main(["analyze", str(corpus), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    assert "3 articles (0 analysed, 3 reused" in capsys.readouterr().out.splitlines()[-2]
+
+
+def test_job_count_does_not_change_a_byte(tmp_path):
+    articles = {
+        f"b{i:02d}.txt": f"Story {i}\n\n“Plan number {i} is ready,” said Minister Lee Park.\n"
+        for i in range(7)
+    }
+    corpus = write_corpus(tmp_path / "corpus", {**ARTICLES, **articles})
+    one, two = tmp_path / "one", tmp_path / "two"
+    common = ["--quiet", "--chunk-size", "3"]
+    assert main(["analyze", str(corpus), "--out", str(one), "--jobs", "1", *common]) == 0
+    assert main(["analyze", str(corpus), "--out", str(two), "--jobs", "2", *common]) == 0
+    for name in [*FINAL, "report.html"]:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--jobs", "0"], ["--chunk-size", "-1"], ["--max-bytes", "many"]],
+    ids=["zero-jobs", "negative-chunk", "non-number"],
+)
+def test_bad_options_are_usage_errors(tmp_path, argv, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["analyze", str(REPO / "corpus"), "--out", str(tmp_path / "o"), *argv])
+    assert stop.value.code == 2
+    assert "expected" in capsys.readouterr().err
