@@ -24,6 +24,7 @@ people with the same full name are one speaker across articles; a name spelled t
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -38,6 +39,8 @@ _SPACE = re.compile(r"\s+")
 
 def _fold(word: str) -> str:
     """Casefold a word and strip its accents."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -60,6 +63,7 @@ def _name_words(name: str) -> list[str]:
     return [w for w in words if w not in _HONORIFICS]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def speaker_key(name: str) -> str:
     """Normalised name that identifies a speaker across articles.
 
