@@ -308,6 +308,7 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
         )
 
     quotes = []
+    memo: dict[str, Any] = {}  # one score per distinct string of this article
     for i, quote in enumerate(found):
         name = None if quote.speaker is None else canonical[quote.speaker]
         profile = profiles.get(name)
@@ -330,7 +331,7 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
             "is_anonymous": None if profile is None else profile.is_anonymous,
         }
         if sentiment:
-            row.update(_scores(quote.text))
+            row.update(_scores(quote.text, memo=memo))
         quotes.append(row)
 
     kinds = [q.kind for q in found]
@@ -344,20 +345,26 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
         n_quote_words=sum(n_words),
     )
     if sentiment:
-        meta.update(_article_scores(text, [f for row in quotes for f in row["fragments"]]))
+        fragments = [f for row in quotes for f in row["fragments"]]
+        meta.update(_article_scores(text, fragments, memo=memo))
     return ArticleResult(meta, tuple(quotes), tuple(speakers), scored=sentiment)
 
 
-def _scores(text: str | None, prefix: str = "") -> dict[str, float]:
+def _scores(text: str | None, prefix: str = "", *, memo: dict[str, Any]) -> dict[str, float]:
+    """The sentiment columns for a text (NaN for None); each distinct text scored once."""
     from analysis.sentiment import score_text
 
     if text is None:
         return {f"{prefix}{c}": math.nan for c in QUOTE_SENTIMENT}
-    score = score_text(text)
+    score = memo.get(text)
+    if score is None:
+        score = memo[text] = score_text(text)
     return {f"{prefix}{c}": getattr(score, c) for c in QUOTE_SENTIMENT}
 
 
-def _article_scores(text: str, fragments: Sequence[tuple[int, int]]) -> dict[str, float]:
+def _article_scores(
+    text: str, fragments: Sequence[tuple[int, int]], *, memo: dict[str, Any]
+) -> dict[str, float]:
     """Tone of the article, its journalist's text and its quoted text (as ``article_sentiment``)."""
     from analysis.sentiment import split_quoted
 
@@ -365,9 +372,9 @@ def _article_scores(text: str, fragments: Sequence[tuple[int, int]]) -> dict[str
     inside = sum(end - start for start, end in _merged(fragments))
     return {
         "quoted_share": inside / len(text) if text else math.nan,
-        **_scores(text),
-        **_scores(own, "journalist_"),
-        **_scores(said if fragments else None, "quoted_"),
+        **_scores(text, memo=memo),
+        **_scores(own, "journalist_", memo=memo),
+        **_scores(said if fragments else None, "quoted_", memo=memo),
     }
 
 
