@@ -360,3 +360,15 @@ def test_command_reports_unmapped_column_and_returns_1(tmp_path, capsys):
     assert main(["table", str(CSV), "--into", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert f"import failed: {CSV}: no column 'text'" in err
+
+
+def test_import_command_plugs_into_another_parser(tmp_path, capsys):
+    import argparse
+
+    from analysis.importers import add_import_arguments
+
+    parser = argparse.ArgumentParser(prog="newsroom-workbook")
+    add_import_arguments(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["import", "webpages", str(PAGES), "--into", str(tmp_path)])
+    assert args.run(args) == 0  # the main CLI calls args.run
+    assert "wrote 2 article(s)" in capsys.readouterr().out

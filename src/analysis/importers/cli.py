@@ -27,7 +27,8 @@ def add_import_arguments(subparsers: argparse._SubParsersAction) -> argparse.Arg
     Returns
     -------
     argparse.ArgumentParser
-        The ``import`` parser; its namespace carries ``source_kind`` and the options.
+        The ``import`` parser; its namespace carries ``source_kind``, the options and
+        ``run=run_import``.
     """
     parser = subparsers.add_parser(
         "import",
@@ -78,6 +79,7 @@ def add_import_arguments(subparsers: argparse._SubParsersAction) -> argparse.Arg
     )  # fmt: skip
     table.add_argument("--delimiter", help="CSV delimiter when the guess is wrong")
     common(table)
+    parser.set_defaults(run=run_import)  # the main CLI dispatches on args.run
     return parser
 
 

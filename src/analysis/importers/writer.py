@@ -26,6 +26,8 @@ FRONT_MATTER_KEYS = ("article_id", "title", "outlet", "country", "date", "url", 
 WRITTEN_COLUMNS = ["source", "article_id", "path", "title", "date", "note"]
 SKIPPED_COLUMNS = ["source", "article_id", "kind", "problem"]
 MAX_ID_CHARS = 120
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_NO_WRAP = 2**31 - 1
 
 # kinds of skipped item, in the order the command-line summary lists them
 SKIP_KINDS = (
@@ -350,7 +352,8 @@ def render_article(article: ImportedArticle) -> str:
     for key, value in article.extra.items():
         if key not in meta:
             meta[key] = value
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10**9)
+    # yaml.safe_dump's settings, with libyaml's emitter when present (3x faster)
+    front = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=_NO_WRAP)
     return f"---\n{front}---\n{article.body.strip()}\n"
 
 
