@@ -269,3 +269,21 @@ def test_page_url_keeps_mediawiki_safe_characters():
         "https://en.wikinews.org/wiki/Storm_hits_Chile,_Peru_(update)"
     )
     assert page_url("Café reopens?") == "https://en.wikinews.org/wiki/Caf%C3%A9_reopens%3F"
+
+
+def test_importer_lexicons_load_have_headers_and_valid_codes():
+    import importlib.resources
+
+    import pycountry
+
+    from analysis.lexicons import available_lexicons, load_lines
+
+    names = [n for n in available_lexicons() if n.startswith("importer_")]
+    assert len(names) == 5
+    folder = importlib.resources.files("analysis") / "lexicons"
+    for name in names:
+        assert load_lines(name), name
+        assert (folder / f"{name}.txt").read_text(encoding="utf-8").startswith("#"), name
+    for line in load_lines("importer_country_aliases"):
+        alias, _, code = line.rpartition("|")
+        assert alias and pycountry.countries.get(alpha_2=code) is not None, line
