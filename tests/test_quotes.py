@@ -20,6 +20,7 @@ OWN_LEXICONS = [
     "time_words",
     "np_determiners",
     "clause_words",
+    "clause_verbs",
 ]
 
 

@@ -91,6 +91,9 @@ _FILLERS = load_lexicon("cue_fillers")
 _TIME = load_lexicon("time_words")
 _DETERMINERS = load_lexicon("np_determiners")
 _CLAUSE = load_lexicon("clause_words")
+_CLAUSE_VERBS = load_lexicon("clause_verbs")
+_BASE_FORMS = frozenset(line.split()[0].lower() for line in load_lines("reporting_verbs"))
+_SINGULAR = frozenset({"a", "an", "this", "that", "each", "every", "one", "another"})
 
 # ---------------------------------------------------------------------------------------
 # quotation marks
@@ -265,16 +268,37 @@ def _speaker_before(toks: list[_Tok], i: int, lo: int) -> tuple[int, int] | None
         return None
     tok = toks[j]
     if tok.low in _PRONOUNS:
-        return (j, j + 1)
+        # "the guides I wrote" is a relative clause, not an attribution
+        lead = toks[j - 1] if j > lo else None
+        relative = (
+            lead is not None
+            and lead.text.isalpha()
+            and lead.text.islower()
+            and not (lead.low in _CLAUSE or lead.low in _FILLERS or lead.low in _TIME)
+        )
+        return None if relative else (j, j + 1)
     if tok.text == ",":
-        # appositive: "X, a consultant at Y, said" -> X
+        # appositive: "X, a consultant at Y, said" -> X; "one of them, Ann Lee, said" -> Ann Lee
         k = j - 1
-        while k >= lo and toks[k].text not in (",", ".", ";", ":") and not toks[k].quoted:
+        while (
+            k >= lo
+            and not toks[k].quoted
+            and (toks[k].text not in (",", ".", ";", ":") or _abbreviation_dot(toks, k))
+        ):
             k -= 1
         if k < lo or toks[k].text != "," or k == j - 1:
             return None
         head = toks[k + 1]
         if not (head.low in _DETERMINERS or head.low == "who" or not _is_cap(head)):
+            before = _noun_phrase(toks, k, lo)
+            if (
+                before is not None
+                and _is_cap(toks[before[0]])
+                and _boundary_before(toks, before[0], lo)
+            ):
+                return before  # "Dianne Feinstein, Democrat of California, said"
+            if j - k <= 6 and all(_is_cap(t) or t.text in ".-" for t in toks[k + 1 : j]):
+                return (k + 1, j)  # "one of the lawyers, Justin Bamberg, said"
             return None
         span = _noun_phrase(toks, k, lo)
         if span is None or not _boundary_before(toks, span[0], lo):
@@ -285,16 +309,34 @@ def _speaker_before(toks: list[_Tok], i: int, lo: int) -> tuple[int, int] | None
     span = _noun_phrase(toks, j + 1, lo)
     if span is None or not _boundary_before(toks, span[0], lo):
         return None
+    if toks[i].low in _BASE_FORMS and toks[span[0]].low in _SINGULAR and j + 1 == i:
+        return None  # "a liberal think tank": a singular subject cannot take the base form
     return span
+
+
+def _abbreviation_dot(toks: list[_Tok], k: int) -> bool:
+    """A period that ends an abbreviation ("U.S.", "Gov.", "Jr.") rather than a sentence."""
+    if k == 0 or toks[k].text != "." or toks[k - 1].end != toks[k].start:
+        return False
+    word = toks[k - 1].text
+    return "." in word or _is_title(toks[k - 1]) or (len(word) <= 3 and word[:1].isupper())
 
 
 def _noun_phrase(toks: list[_Tok], stop: int, lo: int) -> tuple[int, int] | None:
     """Noun phrase ending just before token ``stop``, read backwards for at most 8 tokens."""
+    end = stop
+    if stop - 1 >= lo and toks[stop - 1].text == ")":  # "Rep. Jim Jordan (R-Ohio)"
+        k = stop - 2
+        while k >= lo and stop - k < 12 and toks[k].text != "(":
+            k -= 1
+        if k < lo or toks[k].text != "(":
+            return None
+        stop = k
     j = stop - 1
     if j < lo or toks[j].quoted or not toks[j].text[0].isalnum():
         return None
     if toks[j].low in _PRONOUNS:
-        return (j, stop)
+        return (j, end)
     a = j
     k = j - 1
     while k >= lo and stop - k <= 8:
@@ -317,7 +359,7 @@ def _noun_phrase(toks: list[_Tok], stop: int, lo: int) -> tuple[int, int] | None
         a < j and not _is_cap(toks[a]) and toks[a].low not in _DETERMINERS and _is_cap(toks[a + 1])
     ):
         a += 1
-    return (a, stop)
+    return (a, end)
 
 
 def _speaker_after(
@@ -340,6 +382,8 @@ def _speaker_after(
     while k < hi and k - j < 10:
         t = toks[k]
         if t.quoted or t.text in (",", ";", ":", "(") or t.low in _CLAUSE:
+            break
+        if k > j and (t.low in _FILLERS or t.low in _VERBS) and toks[k - 1].low not in _DETERMINERS:
             break
         if t.text == "." and not (k > j and _is_title(toks[k - 1])):
             break
@@ -396,6 +440,14 @@ def _skip_after_cue(toks: list[_Tok], i: int, hi: int, verb: str) -> int:
     return j
 
 
+def _fully_quoted(text: str, span: tuple[int, int], quotes: list[tuple[int, int, bool]]) -> bool:
+    s, e = span
+    for qs, qe, _ in quotes:
+        if qs - 2 <= s <= qs and not text[s:qs].strip(_MARK_CHARS):
+            return e <= qe + 2 or not text[qe:e].strip(_MARK_CHARS)
+    return False
+
+
 def _kind(text: str, frags: list[tuple[int, int]], quotes: list[tuple[int, int, bool]]) -> str:
     inside = 0
     marks = False
@@ -445,12 +497,40 @@ class _Draft:
     colon: bool = False  # cue ends its paragraph with a colon: the content comes next
 
 
+_QUOTE_OPENS_SENTENCE = re.compile(r"(?<=[.!?])[”\"’»]?[ \u00a0]+(?=[“«„])")
+
+
+def _sentences(text: str, para: Span) -> list[tuple[int, int]]:
+    """nupunkt sentences, also split where a sentence ends and a curly quotation opens."""
+    out = []
+    for sent in split_sentences(para.text):
+        s, e = sent.start + para.start, sent.end + para.start
+        for m in _QUOTE_OPENS_SENTENCE.finditer(text, s, e):
+            out.append((s, m.start() + (1 if m.group()[:1] in '”"’»' else 0)))
+            s = m.end()
+        out.append((s, e))
+    return out
+
+
+def _lines(text: str) -> list[Span]:
+    """Paragraphs, each further cut at single line breaks (scraped text: one line each)."""
+    lines = []
+    for para in split_paragraphs(text):
+        start = para.start
+        for m in _NEWLINE.finditer(text, para.start, para.end):
+            lines.append(Span(start, m.start(), text[start : m.start()]))
+            start = m.end()
+        lines.append(Span(start, para.end, text[start : para.end]))
+    return [line for line in lines if line.text.strip()]
+
+
+_NEWLINE = re.compile(r"[ \t\u00a0]*\n[ \t\u00a0]*")
+
+
 def _units(text: str, para: Span, quotes: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
-    sents = [(s.start, s.end) for s in split_sentences(para.text)]
     units: list[tuple[int, int]] = []
     qi = 0
-    for s, e in sents:
-        s, e = s + para.start, e + para.start
+    for s, e in _sentences(text, para):
         if units:
             ps, pe = units[-1]
             while qi < len(quotes) and quotes[qi][1] <= pe:
@@ -487,6 +567,9 @@ def _clause_subject(toks: list[_Tok], stop: int) -> tuple[int, int] | None:
     return None
 
 
+_NESTED_LEADS = frozenset({"but", "and", "which", "while", "whereas", "as", "who", "though"})
+
+
 def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None, bool]]:
     """Cues of one sentence as (first token, end token, speaker token range, inverted)."""
     n = len(toks)
@@ -515,8 +598,12 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
             if prev is not None and (prev.low in _DETERMINERS or prev.low.endswith(("'s", "’s"))):
                 i += 1
                 continue
-            participle = prev is not None and (
-                (t.low.endswith("ing") and prev.text == ",") or prev.low in ("and", "but")
+            p = i - 1
+            while p > 0 and (toks[p].low in _FILLERS or _is_adverb(toks[p])):
+                p -= 1  # ", even suggesting", "and later added"
+            lead = toks[p] if i else None
+            participle = lead is not None and (
+                (t.low.endswith("ing") and lead.text == ",") or lead.low in ("and", "but")
             )
             if participle:
                 spk = found[-1][2] if found else _clause_subject(toks, i)
@@ -525,12 +612,17 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
                     open_after = True
                 i += 1
                 continue
-            if open_after:
-                i += 1
-                continue
             spk = None
             if not t.low.endswith("ing") or (prev is not None and prev.low in _BE):
                 spk = _speaker_before(toks, i, 0)
+            if open_after and spk is not None:
+                # inside a reported clause only a new clause with its own subject counts:
+                # "..., but he said", "which he said", "and Democrats accused"
+                lead = toks[spk[0] - 1] if spk[0] else None
+                if lead is None or not (lead.text in ",;—―" or lead.low in _NESTED_LEADS):
+                    spk = None
+                    i += 1
+                    continue
             if spk is not None:
                 found.append((i, i + 1, spk, False))
                 open_after = True
@@ -580,9 +672,12 @@ def _attribute_unit(
                 after = _trim(text, toks[region_end].end, toks[nxt - 1].end)
         else:
             a = _skip_after_cue(toks, region_end - 1, nxt, verb)
+            clausal = a > region_end and toks[a - 1].low == "that"
             while a < nxt and toks[a].text in (",", ":", "—", "―", "-"):
                 a += 1
-            if a < nxt:
+                clausal = True
+            clausal = clausal or (a < nxt and toks[a].quoted)
+            if a < nxt and toks[a].text not in _SENT_END and (clausal or verb not in _CLAUSE_VERBS):
                 after = _trim(text, toks[a].start, toks[nxt - 1].end)
         if after is not None and not any(ch.isalnum() for ch in text[after[0] : after[1]]):
             after = None
@@ -600,10 +695,15 @@ def _attribute_unit(
         elif before is not None and after is not None:
             comma_after = region_end < n and toks[region_end].text == ","
             gap = toks[region_start - 1]
-            quoted_next = region_end + 1 < n and toks[region_end + 1].quoted
-            if inverted or (comma_after and (gap.text == "," or (gap.quoted and quoted_next))):
+            before_q = _fully_quoted(text, before, quotes)
+            after_q = _fully_quoted(text, after, quotes)
+            if (inverted or (comma_after and (gap.text == "," or gap.quoted))) and (
+                before_q == after_q
+            ):
                 frags = [before, after]  # "A," he said, "B."  /  A, he said, B.
-            elif gap.quoted:
+            elif after_q:
+                frags = [after]
+            elif gap.quoted or inverted:
                 frags = [before]
             else:
                 frags = [after]
@@ -658,7 +758,7 @@ def _headline_colon(text: str, para: Span) -> _Draft | None:
     if m is None:
         return None
     s, e = _trim(text, m.end(), para.end)
-    if e - s < 3:
+    if len(text[s:e].split()) < 3:
         return None
     return _Draft([(s, e)], m.span(1), (m.end(1), m.end(1) + 1), ":", -1)
 
@@ -687,7 +787,7 @@ def extract_quotes(text: str) -> list[Quote]:
     if not isinstance(text, str) or not text.strip():
         return []
     drafts: list[_Draft] = []
-    paragraphs = split_paragraphs(text)
+    paragraphs = _lines(text)
     pending_colon: _Draft | None = None
     for pi, para in enumerate(paragraphs):
         quotes = _quote_spans(text, para.start, para.end)
