@@ -483,3 +483,73 @@ def test_package_re_exports_the_public_api():
     assert analysis.sourcing_balance is aggregate.sourcing_balance
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         _ = analysis.nothing
+
+
+def test_article_results_survive_pickling(fake_stages):
+    # the CLI's process pool and Dask ship ArticleResults between processes
+    import pickle
+
+    result = analyze_article({"article_id": "a1", "text": A1, "country": "GB"}, sentiment=False)
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
+def test_every_wikinews_article_is_analysed(wikinews_path):
+    records = [json.loads(line) for line in wikinews_path.read_text(encoding="utf-8").splitlines()]
+    table = pd.DataFrame(
+        {"article_id": [r["id"] for r in records], "text": [r["text"] for r in records]}
+    )
+    results = analyze(table, sentiment=False)
+    assert results.problems.empty
+    assert len(results.articles) == len(records) == 150
+    quotes, speakers = results.quotes, results.speakers
+    # counts agree across the three tables
+    assert results.articles["n_quotes"].sum() == len(quotes)
+    assert speakers["n_quotes"].sum() == quotes["speaker"].notna().sum()
+    assert results.articles["n_speakers"].sum() == len(speakers)
+    assert not speakers.duplicated(["article_id", "speaker"]).any()
+    # every quote's fragments lie in its article, in order, and rebuild its text
+    texts = dict(zip(table["article_id"], table["text"], strict=True))
+    for article_id, fragments, text in zip(
+        quotes["article_id"], quotes["fragments"], quotes["text"], strict=True
+    ):
+        body = texts[article_id]
+        assert all(0 <= s < e <= len(body) for s, e in fragments)
+        assert " ".join(body[s:e] for s, e in fragments) == text
+
+
+pieces = st.lists(
+    st.sampled_from(
+        [
+            "“",
+            "”",
+            '"',
+            "'",
+            "‘",
+            "’",
+            "«",
+            "»",
+            " said ",
+            "Ann Lee",
+            " she ",
+            ".",
+            "\n\n",
+            "Officials",
+            " a ",
+            "x",
+        ]
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces, st.sampled_from(["", "GB", "LY"]))
+def test_analyze_never_fails_on_odd_text(parts, country):
+    text = "".join(parts)
+    results = analyze(
+        pd.DataFrame({"article_id": ["odd"], "text": [text], "country": [country]}), sentiment=False
+    )
+    assert results.problems.empty
+    assert len(results.articles) == 1
+    for start, end in (f for fs in results.quotes["fragments"] for f in fs):
+        assert 0 <= start <= end <= len(text)
