@@ -257,3 +257,35 @@ def test_same_table_same_drawing():
         return plots.plot_bars(SPEAKERS, label="speaker", value="n_quotes", title="t", xlabel="x")
 
     assert svg(draw()) == svg(draw())
+
+
+def test_grouped_bars_can_leave_out_all_zero_clusters_and_say_which():
+    table = pd.DataFrame(
+        {
+            "category": ["official", "civilian", "official", "civilian"],
+            "measure": ["quotes", "quotes", "words", "words"],
+            "share": [1.0, 0.0, 1.0, 0.0],
+        }
+    )
+    fig = plots.plot_grouped_bars(
+        table,
+        label="category",
+        group="measure",
+        value="share",
+        title="t",
+        xlabel="x",
+        skip_zero=True,
+    )
+    assert ytick_labels(fig.axes[0]) == ["official"]
+    assert "Left out, all zero: civilian." in texts(fig)
+    only_zero = table.assign(share=0.0)
+    fig = plots.plot_grouped_bars(
+        only_zero,
+        label="category",
+        group="measure",
+        value="share",
+        title="t",
+        xlabel="x",
+        skip_zero=True,
+    )
+    assert is_message(fig)

@@ -186,6 +186,7 @@ def plot_bars(
     wrap: int = 34,
     xlim: tuple[float, float] | None = None,
     value_format: str = "{:.0f}",
+    percent: bool = False,
     noun: str = "rows",
 ) -> Figure:
     """Horizontal bars, one per row, first row on top; optional confidence-interval whiskers.
@@ -210,6 +211,8 @@ def plot_bars(
         Fixed axis range (e.g. ``(0, 1)`` for shares).
     value_format : str, optional
         Format of the number printed at the end of each bar.
+    percent : bool, optional
+        Label the axis in percent (values are shares in [0, 1]).
     noun : str, optional
         What a row is, for the note ("speakers").
 
@@ -256,6 +259,8 @@ def plot_bars(
             fontsize=8.5,
         )
     ax.margins(x=0.12)
+    if percent:
+        ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     _titles(ax, fig, title, note)
     return fig
 
@@ -273,6 +278,8 @@ def plot_grouped_bars(
     top: int | None = 12,
     wrap: int = 28,
     xlim: tuple[float, float] | None = None,
+    percent: bool = False,
+    skip_zero: bool = False,
     noun: str = "categories",
 ) -> Figure:
     """Horizontal bars side by side: one cluster per ``label``, one bar per ``group`` in it.
@@ -297,6 +304,10 @@ def plot_grouped_bars(
         Characters per label line.
     xlim : (float, float), optional
         Fixed axis range.
+    percent : bool, optional
+        Label the axis in percent (values are shares in [0, 1]).
+    skip_zero : bool, optional
+        Leave out clusters whose values are all zero (a note says how many).
     noun : str, optional
         What a cluster is, for the note.
 
@@ -311,10 +322,19 @@ def plot_grouped_bars(
         return plot_message(f"Nothing to plot: no {noun} with a value for '{value}'.", title=title)
     labels = _order(data[label])
     groups = _order(data[group])
-    note = None
+    notes = []
+    if skip_zero:
+        nonzero = set(data.loc[data[value] != 0, label])
+        zero = [v for v in labels if v not in nonzero]
+        labels = [v for v in labels if v in nonzero]
+        if zero:
+            notes.append(f"Left out, all zero: {', '.join(map(str, zero))}.")
+        if not labels:
+            return plot_message(f"Nothing to plot: every value of '{value}' is zero.", title=title)
     if top is not None and len(labels) > top:
-        note = f"The first {top} of {len(labels)} {noun} are shown."
+        notes.insert(0, f"The first {top} of {len(labels)} {noun} are shown.")
         labels = labels[:top]
+    note = " ".join(notes) or None
     k = len(groups)
     height = 0.8 / k
     fig, ax = _figure(1.2 + 0.28 * len(labels) * k + 0.3)
@@ -343,6 +363,8 @@ def plot_grouped_bars(
     ax.set_xlabel(xlabel)
     if xlim is not None:
         ax.set_xlim(*xlim)
+    if percent:
+        ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     _titles(ax, fig, title, note)
     return fig
