@@ -280,6 +280,13 @@ def _write_parquet(out: Path, relative: str, table: pa.Table) -> None:
         pq.write_table(table, temporary, row_group_size=_ROW_GROUP)
 
 
+def fill_metadata(articles: pd.DataFrame) -> pd.DataFrame:
+    """Missing values of extra metadata columns become "" (as in ``load_corpus``)."""
+    fixed = {*METADATA_COLUMNS, *COUNT_COLUMNS, *ARTICLE_SENTIMENT}
+    extra = [c for c in articles.columns if c not in fixed]
+    return articles.fillna(dict.fromkeys(extra, "")) if extra else articles
+
+
 def chunk_tables(
     records: Sequence[Mapping[str, Any]], *, sentiment: bool = True
 ) -> dict[str, pd.DataFrame]:
@@ -301,7 +308,7 @@ def chunk_tables(
     return {
         "quotes": tables.quotes,
         "speakers": tables.speakers,
-        "articles": tables.articles,
+        "articles": fill_metadata(tables.articles),
         "failures": failures.sort_values("article_id", kind="stable", ignore_index=True),
     }
 

@@ -1,0 +1,243 @@
+"""The Dask path: the same per-article analysis on a cluster, written as partitioned Parquet.
+
+:func:`analyze_with_dask` streams the corpus on the client (the machine that runs it), puts
+the article rows in a :class:`dask.bag.Bag` of ``partition_size`` articles per partition,
+maps :func:`analysis.pipeline.analyze_article` (the function the command line uses) over
+it, and has each worker turn its partition into tables and write them:
+
+    OUT/quotes/part-000001.parquet, OUT/speakers/part-000001.parquet,
+    OUT/articles/part-000001.parquet, ...  and OUT/problems.parquet
+
+Each folder is a Parquet dataset: ``pandas.read_parquet(OUT / "quotes")`` or
+``dask.dataframe.read_parquet(OUT / "quotes")`` reads it; :func:`read_dask_results` reads
+all of them back as :class:`analysis.pipeline.Results`, sorted like the single-machine
+tables (and equal to them).
+
+The corpus is sent to the cluster ``window`` partitions at a time, so the client's memory
+does not grow with the corpus. Workers write the parts themselves, so ``out_dir`` must be
+on storage every worker and the client can reach (a shared file system) when the cluster
+spans several machines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.corpus import DEFAULT_MAX_BYTES, iter_corpus
+from analysis.errors import CorpusError
+from analysis.pipeline import (
+    ARTICLE_SENTIMENT,
+    COUNT_COLUMNS,
+    METADATA_COLUMNS,
+    PROBLEM_COLUMNS,
+    QUOTE_DTYPES,
+    QUOTE_SENTIMENT,
+    SPEAKER_DTYPES,
+    ArticleResult,
+    Results,
+    analyze_article,
+    combine,
+)
+from analysis.runner import (
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    _arrow,
+    _write_parquet,
+    fill_metadata,
+    prepare_out_dir,
+    write_bytes_atomic,
+)
+
+DATASETS = ("quotes", "speakers", "articles")
+"""Partitioned tables written by :func:`analyze_with_dask` (``problems`` is one file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DaskSummary:
+    """What a Dask run did: partitions written, articles, quotes and problems."""
+
+    out_dir: Path
+    n_partitions: int
+    n_articles: int
+    n_quotes: int
+    n_problems: int
+
+
+def _write_partition(
+    results: Sequence[ArticleResult], out: str, number: int, sentiment: bool
+) -> dict[str, Any]:
+    """Worker: tables of one partition -> ``<table>/part-<number>.parquet``."""
+    tables = combine(results, sentiment=sentiment)
+    folder = Path(out)
+    for name in DATASETS:
+        table = getattr(tables, name)
+        table = fill_metadata(table) if name == "articles" else table
+        _write_parquet(folder, f"{name}/part-{number:06d}.parquet", _arrow(table))
+    return {
+        "n_articles": len(tables.articles),
+        "n_quotes": len(tables.quotes),
+        "failures": tables.problems.to_dict("records"),
+    }
+
+
+def _windows(
+    corpus: str | os.PathLike[str], rows_per_window: int, max_bytes: int, problems: list
+) -> Iterator[list[dict[str, Any]]]:
+    window: list[dict[str, Any]] = []
+    for item in iter_corpus(corpus, max_bytes=max_bytes):
+        if isinstance(item, CorpusError):
+            problems.append(
+                {"source": item.source, "error": type(item).__name__, "problem": item.problem}
+            )
+            continue
+        window.append(item.as_row())
+        if len(window) >= rows_per_window:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+def analyze_with_dask(
+    corpus_path: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    client: Any = None,
+    partition_size: int = 200,
+    window: int = 32,
+    sentiment: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    force: bool = False,
+) -> DaskSummary:
+    """Analyse a corpus on a Dask cluster; write partitioned Parquet tables.
+
+    Parameters
+    ----------
+    corpus_path : str or Path
+        A corpus folder or file, readable by the client.
+    out_dir : str or Path
+        Results folder, readable and writable by every worker. Earlier Dask parts in it are
+        replaced; a non-empty folder not written by newsroom-workbook is refused unless
+        ``force``.
+    client : distributed.Client, optional
+        The cluster to use (``Client("tcp://scheduler:8786")``); default: the current
+        client if one exists, else Dask's local scheduler.
+    partition_size : int, optional
+        Articles per bag partition (and per Parquet part).
+    window : int, optional
+        Partitions sent to the cluster at a time; bounds the client's memory.
+    sentiment : bool, optional
+        Score quotes and articles with TextBlob and VADER.
+    max_bytes : int, optional
+        Largest article accepted by the loader.
+    force : bool, optional
+        Write into a non-empty folder that has no newsroom-workbook manifest.
+
+    Returns
+    -------
+    DaskSummary
+
+    Raises
+    ------
+    CorpusError
+        When the corpus does not exist.
+    OutputError
+        When ``out_dir`` may not be written.
+    """
+    import dask
+    import dask.bag as db
+
+    if partition_size < 1 or window < 1:
+        raise ValueError("partition_size and window must be at least 1")
+    if not Path(corpus_path).exists():
+        raise CorpusError(str(corpus_path), "no such file or folder")
+    out = Path(out_dir)
+    prepare_out_dir(out, force=force, corpus=corpus_path)
+    manifest = {"format": FORMAT, "version": FORMAT_VERSION, "layout": "dask", "chunks": []}
+    write_bytes_atomic(out, MANIFEST, json.dumps(manifest, indent=1).encode())
+    for name in DATASETS:
+        if (out / name).is_dir() and not (out / name).is_symlink():
+            shutil.rmtree(out / name)
+
+    problems: list[dict[str, str]] = []
+    failures: list[dict[str, str]] = []
+    counts = {"partitions": 0, "articles": 0, "quotes": 0}
+    for rows in _windows(corpus_path, partition_size * window, max_bytes, problems):
+        bag = db.from_sequence(rows, partition_size=partition_size)
+        analysed = bag.map(analyze_article, sentiment=sentiment)
+        first = counts["partitions"] + 1
+        tasks = [
+            dask.delayed(_write_partition)(part, str(out), first + i, sentiment)
+            for i, part in enumerate(analysed.to_delayed())
+        ]
+        done = client.compute(tasks, sync=True) if client is not None else dask.compute(*tasks)
+        for result in done:
+            counts["articles"] += result["n_articles"]
+            counts["quotes"] += result["n_quotes"]
+            failures.extend(result["failures"])
+        counts["partitions"] += len(tasks)
+    if counts["articles"] == 0 and not failures:
+        raise CorpusError(str(corpus_path), "no usable articles")
+    table = pd.DataFrame([*problems, *failures], columns=PROBLEM_COLUMNS).astype("str")
+    _write_parquet(out, "problems.parquet", _arrow(table))
+    manifest["complete"] = True
+    write_bytes_atomic(out, MANIFEST, json.dumps(manifest, indent=1).encode())
+    return DaskSummary(out, counts["partitions"], counts["articles"], counts["quotes"], len(table))
+
+
+def read_dask_results(out_dir: str | os.PathLike[str]) -> Results:
+    """Read the output of :func:`analyze_with_dask` as one :class:`Results`.
+
+    Tables are sorted and typed like :func:`analysis.pipeline.analyze`'s; the articles
+    table's extra metadata columns come in name order.
+    """
+    out = Path(out_dir)
+
+    def dataset(name: str) -> pd.DataFrame:
+        parts = sorted((out / name).glob("part-*.parquet"))
+        frames = [pd.read_parquet(p) for p in parts]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def typed(table: pd.DataFrame, dtypes: Mapping[str, Any]) -> pd.DataFrame:
+        return table.astype({c: t for c, t in dtypes.items() if c in table.columns})
+
+    quotes = dataset("quotes")
+    if "fragments" in quotes.columns:
+        quotes["fragments"] = [
+            tuple(tuple(int(x) for x in f) for f in v) for v in quotes["fragments"]
+        ]
+    scores = dict.fromkeys(QUOTE_SENTIMENT, "float64") if "polarity" in quotes.columns else {}
+    articles = dataset("articles")
+    fixed = [*METADATA_COLUMNS, *COUNT_COLUMNS, *ARTICLE_SENTIMENT]
+    extra = sorted(set(articles.columns) - set(fixed))
+    articles = articles.fillna(dict.fromkeys(extra, ""))[
+        [
+            c
+            for c in [*METADATA_COLUMNS, *extra, *COUNT_COLUMNS, *ARTICLE_SENTIMENT]
+            if c in articles
+        ]
+    ]
+    return Results(
+        quotes=typed(quotes, {**QUOTE_DTYPES, **scores})
+        .sort_values(["article_id", "start", "end"], kind="stable")
+        .reset_index(drop=True),
+        speakers=typed(dataset("speakers"), SPEAKER_DTYPES)
+        .sort_values(
+            ["article_id", "n_quotes", "speaker"], ascending=[True, False, True], kind="stable"
+        )
+        .reset_index(drop=True),
+        articles=articles.sort_values("article_id", kind="stable").reset_index(drop=True),
+        problems=pd.read_parquet(out / "problems.parquet").astype("str"),
+    )
+
+
+__all__ = ["DATASETS", "DaskSummary", "analyze_with_dask", "read_dask_results"]
