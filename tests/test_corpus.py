@@ -309,17 +309,18 @@ def test_csv_without_text_column(tmp_path):
 
 def test_csv_bad_rows_and_bad_quoting(tmp_path):
     (tmp_path / "export.csv").write_text(
-        'id,text\n1,"Fine text."\n2,"a","extra"\n3,"broken "quote" here"\n4,"never reached"\n',
+        'id,text\n1,"Fine text."\n2,"a","extra"\n3,"broken "quote" here"\n4,"still read"\n',
         encoding="utf-8",
     )
     corpus = load_corpus(tmp_path)
-    assert corpus.articles["article_id"].tolist() == ["1"]
+    # line 4 is dropped at the stray quote; reading resumes at line 5, so row 4 is kept
+    assert corpus.articles["article_id"].tolist() == ["1", "4"]
     assert problems_of_table(corpus) == [
         ("export.csv:3", "RecordFormatError", "3 fields, the header has 2"),
         (
             "export.csv:4",
             "RecordFormatError",
-            "bad CSV quoting (',' expected after '\"'); the rest of the file was skipped",
+            "bad CSV (',' expected after '\"'); line 4 skipped, reading went on after it",
         ),
     ]
 

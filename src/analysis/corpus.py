@@ -3,8 +3,9 @@
 A corpus is a folder (searched recursively, in sorted order) or a single file:
 
 - ``.txt``: one article, optionally opening with YAML front matter between ``---`` lines.
-  Without a ``title`` key, the first non-empty line is the title; an ``(Author: ...)`` or
-  ``By ...`` line right after it becomes ``author``.
+  Without a ``title`` key, the first non-empty line is the title (unless it is longer than
+  ``MAX_TITLE_CHARS``); an ``(Author: ...)`` or ``By ...`` line right after it becomes
+  ``author``.
 - ``.jsonl``: one article per line, a JSON object with a ``text`` field and metadata fields.
 - ``.csv``: one article per row, a header with a ``text`` column and metadata columns.
 - ``corpus.yaml``: defaults (e.g. ``outlet``, ``country``) for every article in its folder
@@ -22,6 +23,7 @@ import datetime as dt
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +61,10 @@ _AUTHOR_LINE = re.compile(
 )
 _SENTENCE_END = tuple(".!?\"'”’)]…:;")
 _LEGACY_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
+_PROVENANCE = frozenset({"source", "encoding", "furniture"})
+"""Columns the loader fills itself; a metadata key of that name is kept as ``meta_<key>``."""
+MAX_TITLE_CHARS = 300
+"""A first line longer than this is text, not a title (a file of one enormous paragraph)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +86,8 @@ class Article:
     furniture : str
         Trailing lines removed as page furniture (related-article headlines), one per line.
     extra : tuple of (str, str)
-        Metadata keys beyond the standard ones, as text.
+        Metadata keys beyond the standard ones, as text; a key named like a column the
+        loader fills (``source``, ``encoding``, ``furniture``) is kept as ``meta_<key>``.
     """
 
     article_id: str
@@ -262,9 +269,25 @@ def _read_bytes(path: Path, source: str, max_bytes: int) -> bytes:
             raise OversizeArticleError(
                 source, f"{_megabytes(size)}, over the {_megabytes(max_bytes)} limit (max_bytes)"
             )
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)  # the file may have grown since stat()
     except OSError as err:
         raise UnreadableError(source, f"cannot be read: {err.strerror or err}") from None
+    if len(data) > max_bytes:
+        raise OversizeArticleError(
+            source, f"over {_megabytes(max_bytes)}, the limit (max_bytes), when read"
+        )
+    return data
+
+
+def _check_regular_file(path: Path, source: str) -> None:
+    """Refuse named pipes, devices and sockets (reading one may block forever)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        raise UnreadableError(source, f"cannot be read: {err.strerror or err}") from None
+    if not stat.S_ISREG(mode):
+        raise UnreadableError(source, "not a regular file (a named pipe, device or socket)")
 
 
 def _megabytes(n_bytes: int) -> str:
@@ -284,6 +307,7 @@ def _read_file(
         )
         return
     try:
+        _check_regular_file(path, source)
         if suffix == ".txt":
             yield parse_txt(
                 _read_bytes(path, source, max_bytes),
@@ -387,11 +411,28 @@ def _decode_legacy(data: bytes, source: str, err: UnicodeDecodeError) -> tuple[s
 
 
 class _MetadataLoader(yaml.SafeLoader):
-    """YAML's safe loader, but dates stay text so that ``clean_metadata`` can check them."""
+    """YAML's safe loader where every scalar but ``null`` stays text, and aliases are refused.
+
+    Metadata are text: YAML 1.1 would turn ``country: NO`` (Norway) into ``False``, an id
+    ``000123`` into the octal number 83 and a date into a ``datetime``. Aliases are refused
+    because nested ones expand exponentially (the "billion laughs" document).
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed here", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 _MetadataLoader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [
+        (tag, regex)
+        for tag, regex in resolvers
+        if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -404,16 +445,32 @@ def _parse_yaml_mapping(text: str, source: str, what: str) -> dict[str, Any]:
         where = f" at line {mark.line + 1}" if mark is not None else ""
         reason = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise MetadataError(source, f"{what} is not valid YAML: {reason}{where}") from None
+    except RecursionError:
+        raise MetadataError(source, f"{what} is nested too deeply to read") from None
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise MetadataError(
             source, f"{what} must be 'key: value' lines, found a {type(value).__name__}"
         )
-    return {
-        _ALIASES.get(str(key).strip().lower(), str(key).strip().lower()): item
-        for key, item in value.items()
-    }
+    return {_key(key): item for key, item in value.items()}
+
+
+def _key(name: Any) -> str:
+    """A metadata key as the loader uses it: text, lowercased, aliases resolved."""
+    key = _no_surrogates(str(name)).strip().lower()
+    return _ALIASES.get(key, key)
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _no_surrogates(text: str) -> str:
+    """Replace lone UTF-16 surrogates (from JSON or YAML escapes) with U+FFFD.
+
+    They cannot be written as UTF-8, so they would break every output file later.
+    """
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def clean_metadata(
@@ -440,7 +497,7 @@ def clean_metadata(
     meta["date"] = _clean_date(raw.get("date"), meta["date"], source)
     meta["country"] = _clean_country(meta["country"], source)
     extra = tuple(
-        (key, _as_text(value))
+        (f"meta_{key}" if key in _PROVENANCE else key, _as_text(value))
         for key, value in sorted(raw.items())
         if key not in METADATA_KEYS and key != "text" and value is not None
     )
@@ -451,10 +508,10 @@ def _as_text(value: Any) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, list | dict | tuple):
-        return json.dumps(value, ensure_ascii=False, default=str)
+        return _no_surrogates(json.dumps(value, ensure_ascii=False, default=str))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return _no_surrogates(str(value))
 
 
 def _clean_date(value: Any, text: str, source: str) -> str:
@@ -528,8 +585,9 @@ def parse_txt(
         text = text[closing.end() :]
     body = text.strip("\n")
     if not raw.get("title"):
-        title, body = _first_line(body)
-        raw["title"] = title
+        title, rest = _first_line(body)
+        if len(title) <= MAX_TITLE_CHARS:
+            raw["title"], body = title, rest
     if not raw.get("author"):
         line, rest = _first_line(body)
         found = _AUTHOR_LINE.fullmatch(line)
@@ -555,7 +613,7 @@ def _build_article(
     raw: Mapping[str, Any], body: str, source: str, encoding: str, strip_furniture: bool
 ) -> Article:
     meta, extra = clean_metadata(raw, source)
-    body = body.strip()
+    body = _no_surrogates(body.strip())
     if not body:
         raise EmptyArticleError(source, "no article text after the metadata and title")
     if not meta["article_id"]:
@@ -607,9 +665,7 @@ def _record_article(
     max_bytes: int,
     strip_furniture: bool,
 ) -> Article:
-    fields = {
-        _ALIASES.get(str(k).strip().lower(), str(k).strip().lower()): v for k, v in record.items()
-    }
+    fields = {_key(k): v for k, v in record.items()}
     if "text" not in fields:
         raise RecordFormatError(
             source, f"no 'text' field (fields: {', '.join(sorted(fields)) or 'none'})"
@@ -637,9 +693,18 @@ def _read_jsonl(
 ) -> Iterator[Article | CorpusError]:
     stem = Path(source).with_suffix("").as_posix()
     any_record = False
+    line_limit = _record_limit(max_bytes)
     with path.open("rb") as stream:
-        for number, line in enumerate(stream, start=1):
+        for number, line in enumerate(_bounded_lines(stream, line_limit), start=1):
             where = f"{source}:{number}"
+            if line is _TOO_LONG:
+                any_record = True
+                yield OversizeArticleError(
+                    where,
+                    f"line of over {_megabytes(line_limit)}, too long for an article under "
+                    f"the max_bytes limit of {max_bytes:,}",
+                )
+                continue
             if number == 1:
                 line = line.removeprefix(codecs.BOM_UTF8)
             if not line.strip():
@@ -659,6 +724,12 @@ def _read_jsonl(
                     raise RecordFormatError(
                         where, f"not valid JSON: {err.msg} (column {err.colno}){truncated}"
                     ) from None
+                except ValueError as err:  # e.g. an integer of more than 4300 digits
+                    raise RecordFormatError(where, f"not usable JSON: {err}") from None
+                except RecursionError:
+                    raise RecordFormatError(
+                        where, "not usable JSON: nested too deeply to read"
+                    ) from None
                 if not isinstance(record, dict):
                     raise RecordFormatError(
                         where,
@@ -671,6 +742,31 @@ def _read_jsonl(
                 yield err
     if not any_record:
         yield EmptyArticleError(source, "empty file, no JSON lines")
+
+
+_TOO_LONG = b"<line over the limit>"
+
+
+def _record_limit(max_bytes: int) -> int:
+    """Longest JSONL line or CSV field read: room for escapes and metadata around the text."""
+    return 4 * max_bytes + 1_000_000
+
+
+def _bounded_lines(stream: Any, limit: int) -> Iterator[bytes]:
+    """Lines of a binary stream; a line longer than ``limit`` is skipped and yields ``_TOO_LONG``.
+
+    Memory stays bounded by ``limit`` whatever the file holds (a file with no newline at all).
+    """
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(1_000_000)
+            yield _TOO_LONG
+        else:
+            yield line
 
 
 def _read_csv(
@@ -690,30 +786,48 @@ def _read_csv(
             encoding = "utf-8"
         else:
             _, encoding = decode_bytes(head, source)
-    csv.field_size_limit(max(max_bytes, 131_072))
+    csv.field_size_limit(max(_record_limit(max_bytes), 131_072))
+    n_read = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal n_read
+        for line in stream:
+            n_read += 1
+            yield line
+
     with path.open("r", encoding=encoding, newline="") as stream:
-        reader = csv.reader(stream, strict=True)
+        numbered = lines()
+        reader = csv.reader(numbered, strict=True)
         try:
             header = next(reader)
+        except StopIteration:
+            yield EmptyArticleError(source, "empty file")
+            return
         except (csv.Error, UnicodeDecodeError) as err:
             yield RecordFormatError(source, f"the header cannot be read: {err}")
             return
-        columns = [_ALIASES.get(name.strip().lower(), name.strip().lower()) for name in header]
+        columns = [_key(name) for name in header]
         if "text" not in columns:
             yield RecordFormatError(source, f"no 'text' column (columns: {', '.join(header)})")
             return
         while True:
-            start_line = reader.line_num + 1
+            start_line = n_read + 1
             where = f"{source}:{start_line}"
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as err:
-                yield RecordFormatError(
-                    where, f"bad CSV quoting ({err}); the rest of the file was skipped"
+                # Skip the bad record's lines and read on from the next line with a new
+                # reader: one bad row must not cost the rest of the file.
+                skipped = (
+                    f"line {start_line}" if n_read <= start_line else f"lines {start_line}-{n_read}"
                 )
-                return
+                yield RecordFormatError(
+                    where, f"bad CSV ({err}); {skipped} skipped, reading went on after it"
+                )
+                reader = csv.reader(numbered, strict=True)
+                continue
             except UnicodeDecodeError as err:
                 yield ArticleEncodingError(
                     where, f"not {encoding} ({err.reason}); the rest of the file was skipped"
