@@ -553,3 +553,21 @@ def test_analyze_never_fails_on_odd_text(parts, country):
     assert len(results.articles) == 1
     for start, end in (f for fs in results.quotes["fragments"] for f in fs):
         assert 0 <= start <= end <= len(text)
+
+
+def test_unresolved_pronoun_is_unattributed(fake_stages, monkeypatch):
+    text = "“It works,” he said."
+    monkeypatch.setattr(
+        pipeline,
+        "extract_quotes",
+        lambda _: [quote(text, "It works,", "direct", "he", "he said", "said")],
+    )
+    results = analyze(pd.DataFrame({"article_id": ["p"], "text": [text]}), sentiment=False)
+    assert values(results.quotes["speaker"]) == [None]
+    assert results.quotes["source_type"].tolist() == ["unknown"]
+    # the mention is still reported where the extractor found it
+    assert (
+        text[results.quotes["speaker_start"].iloc[0] : results.quotes["speaker_end"].iloc[0]]
+        == "he"
+    )
+    assert results.speakers.empty and fake_stages == []

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.speakers import is_name, merge_speakers, speaker_key
+from analysis.speakers import is_name, merge_speakers, name_form, speaker_key
 
 
 @pytest.mark.parametrize(
@@ -124,6 +124,36 @@ def test_is_name(speaker, expected):
                 "An official": "an official",
             },
         ),
+        # A job title the extractor kept in front of a name is dropped, so the long and
+        # short forms meet: "Monika Kosiec" and "Police press officer Monika Kosiec".
+        (
+            ["Police press officer Monika Kosiec", "Monika Kosiec"],
+            {
+                "Police press officer Monika Kosiec": "Monika Kosiec",
+                "Monika Kosiec": "Monika Kosiec",
+            },
+        ),
+        # Title + surname joins the one full name with that surname.
+        (
+            ["New Zealand Prime Minister Jacinda Ardern", "Prime Minister Ardern"],
+            {
+                "New Zealand Prime Minister Jacinda Ardern": "Jacinda Ardern",
+                "Prime Minister Ardern": "Jacinda Ardern",
+            },
+        ),
+        # Title + surname and a bare surname, both joined to the full name.
+        (
+            ["Prime Minister Johnson", "Johnson", "Boris Johnson"],
+            {
+                "Prime Minister Johnson": "Boris Johnson",
+                "Johnson": "Boris Johnson",
+                "Boris Johnson": "Boris Johnson",
+            },
+        ),
+        # An organisation whose first word is a title word stays whole.
+        (["General Motors"], {"General Motors": "General Motors"}),
+        # Unresolved bare pronouns are no known speaker.
+        (["He", "she", "Ann Lee"], {"He": None, "she": None, "Ann Lee": "Ann Lee"}),
         # None is no speaker; an empty list gives an empty map.
         ([None, None], {}),
         # A first name alone is not a tail: it stays separate.
@@ -138,6 +168,11 @@ def test_is_name(speaker, expected):
         "descriptor-not-merged",
         "spelling-by-frequency",
         "sentence-initial-article-lowercased",
+        "job-title-dropped",
+        "title-and-surname",
+        "title-surname-and-surname",
+        "org-with-title-word",
+        "pronouns-unresolved",
         "no-speakers",
         "first-name-not-merged",
     ],
@@ -157,6 +192,43 @@ def test_merge_speakers_maps_every_name_to_a_fixed_point(names):
     mapping = merge_speakers(names)
     assert set(mapping) == {n for n in names if n is not None}
     # Canonical names are canonical: merging them again changes nothing.
-    canon = set(mapping.values())
+    canon = {c for c in mapping.values() if c is not None}
     again = merge_speakers(sorted(canon))
     assert all(again[c] == c for c in canon)
+
+
+@pytest.mark.parametrize(
+    ("speaker", "expected"),
+    [
+        ("Marie Richards", "Marie Richards"),
+        ("Police press officer Monika Kosiec", "Monika Kosiec"),
+        ("United States President Donald Trump", "Donald Trump"),
+        ("Prime minister Hubert Minnis", "Hubert Minnis"),
+        ("Prime Minister Johnson", "Prime Minister Johnson"),
+        ("US Department of State", "US Department of State"),
+        ("Asruf el Qat", "Asruf el Qat"),
+        ("A Libyan commander", "a Libyan commander"),
+        ("a spokesman for the Ministry of Defence", "a spokesman for the Ministry of Defence"),
+        ("The president", "The president"),
+        ("officials", "officials"),
+        ("He", None),
+        ("  ", None),
+    ],
+    ids=[
+        "plain-name",
+        "job-before-name",
+        "country-and-title-before-name",
+        "lowercase-title-word",
+        "title-kept-before-one-word",
+        "organisation-with-of",
+        "particle",
+        "descriptor-lowercased",
+        "descriptor-ending-in-organisation-kept",
+        "definite-descriptor",
+        "group",
+        "pronoun",
+        "blank",
+    ],
+)
+def test_name_form(speaker, expected):
+    assert name_form(speaker) == expected

@@ -15,6 +15,9 @@ Choices (documented in the README):
 
 - ``quote_id`` is ``"<article_id>:<n>"``, n counting the article's quotes from 1 in text
   order: unique in a corpus and stable when other articles change.
+- Speakers are merged within an article by :func:`analysis.speakers.merge_speakers`
+  ("Richards" -> "Marie Richards"; a job title left in front of a name is dropped); a bare
+  pronoun the extractor could not resolve counts as no speaker.
 - A quote with no speaker is *unattributed*: ``speaker`` empty, ``source_type`` and
   ``origin`` "unknown", ``gender`` empty and ``is_anonymous`` empty (NA), because a quote
   without a source is not an anonymous *source*. It has no row in the speakers table.
@@ -277,9 +280,10 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
 
     by_speaker: dict[str, list[int]] = {}
     n_words = [count_words(q.text) for q in found]
-    for i, quote in enumerate(found):
-        if quote.speaker is not None:
-            by_speaker.setdefault(canonical[quote.speaker], []).append(i)
+    names = [None if q.speaker is None else canonical[q.speaker] for q in found]
+    for i, name in enumerate(names):
+        if name is not None:
+            by_speaker.setdefault(name, []).append(i)
 
     speakers = []
     profiles = {}
@@ -310,7 +314,7 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
     quotes = []
     memo: dict[str, Any] = {}  # one score per distinct string of this article
     for i, quote in enumerate(found):
-        name = None if quote.speaker is None else canonical[quote.speaker]
+        name = names[i]
         profile = profiles.get(name)
         row = {
             "article_id": article_id,

@@ -27,7 +27,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+
+from analysis.lexicons import load_lexicon
 
 # Honorifics dropped before comparing names; a short closed set, so it stays in code.
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
@@ -114,7 +116,85 @@ def _tidy(name: str) -> str:
     return name
 
 
-def merge_speakers(names: Iterable[str | None]) -> dict[str, str]:
+def _bare(word: str) -> str:
+    return _fold(word).strip(".,'’")
+
+
+def _title_end(words: Sequence[str]) -> int:
+    """Index after the last title word ("President", "Gen.") that has words after it; 0 if none."""
+    titles = load_lexicon("speaker_titles")
+    for i in range(len(words) - 2, -1, -1):
+        if _bare(words[i]) in titles:
+            return i + 1
+    return 0
+
+
+def name_form(speaker: str) -> str | None:
+    """The name inside a speaker string, without the job or title the extractor kept with it.
+
+    - A bare pronoun the extractor could not resolve ("he", "They") is no name: None.
+    - A descriptor of an unnamed source (starting with a determiner such as "a", "the",
+      "two", or with no capitalised words at the end) is kept: "a Libyan commander".
+    - Otherwise the trailing run of capitalised words (short lowercase particles such as
+      "el", "of" inside it) is the name, and a title in front of two or more name words is
+      dropped: "Police press officer Monika Kosiec" -> "Monika Kosiec", "United States
+      President Donald Trump" -> "Donald Trump". "Prime Minister Johnson" keeps its title
+      here (one name word left); :func:`merge_speakers` still joins it to "Boris Johnson".
+
+    Examples
+    --------
+    >>> name_form("Florida Department of Transportation official Troy Roberts")
+    'Troy Roberts'
+    >>> name_form("US Department of State")
+    'US Department of State'
+    >>> name_form("He") is None
+    True
+    """
+    name = _tidy(speaker)
+    words = name.split()
+    if not words:
+        return None
+    if len(words) == 1 and _bare(words[0]) in load_lexicon("pronouns"):
+        return None
+    if _bare(words[0]) in load_lexicon("np_determiners"):
+        return name
+    i = len(words)
+    while i > 0:
+        word = words[i - 1]
+        if word[:1].isupper():
+            i -= 1
+        elif (
+            i < len(words)
+            and i >= 2
+            and len(word) <= 3
+            and word.islower()
+            and words[i - 2][:1].isupper()
+        ):
+            i -= 1  # a particle between capitalised words: "Asruf el Qat", "Department of State"
+        else:
+            break
+    run = words[i:]
+    if not run:
+        return name
+    cut = _title_end(run)
+    if cut and len(run) - cut >= 2:
+        run = run[cut:]
+    return " ".join(run)
+
+
+def _single_person(
+    candidates: list[str], words: Mapping[str, list[str]], order: Mapping[str, int]
+) -> str | None:
+    """The longest candidate, if every other candidate is a tail of it (one person); else None."""
+    if not candidates:
+        return None
+    longest = max(candidates, key=lambda k: (len(words[k]), -order[k]))
+    if all(words[longest][-len(words[k]) :] == words[k] for k in candidates):
+        return longest
+    return None
+
+
+def merge_speakers(names: Iterable[str | None]) -> dict[str, str | None]:
     """Map every speaker string of one article to the speaker it refers to.
 
     Parameters
@@ -125,55 +205,72 @@ def merge_speakers(names: Iterable[str | None]) -> dict[str, str]:
 
     Returns
     -------
-    dict of str to str
+    dict of str to str or None
         Each distinct speaker string -> its canonical form: the fullest name it matches
-        (most words; ties go to the most frequent spelling, then the first seen).
-        Strings that match nothing map to themselves (white space collapsed, and a
-        descriptor's sentence-initial "A"/"An" lowercased: "A Libyan commander" ->
-        "a Libyan commander").
+        (most words; ties go to the most frequent spelling, then the first seen), without a
+        job title the extractor left in front of it (see :func:`name_form`). Strings that
+        match nothing map to themselves (white space collapsed, and a descriptor's
+        sentence-initial "A"/"An" lowercased: "A Libyan commander" -> "a Libyan
+        commander"). An unresolved bare pronoun ("he") maps to None: the quote has no
+        known speaker.
 
     Examples
     --------
     >>> merge_speakers(["Marie Richards", None, "Ms. Richards", "officials"])
     {'Marie Richards': 'Marie Richards', 'Ms. Richards': 'Marie Richards', 'officials': 'officials'}
     """
-    seen: dict[str, int] = {}  # raw string -> count, in first-seen order
+    seen: dict[str, int] = {}  # form -> count, in first-seen order
+    form_of: dict[str, str | None] = {}
     for name in names:
         if name is None:
             continue
-        seen[name] = seen.get(name, 0) + 1
+        if name not in form_of:
+            form_of[name] = name_form(name)
+        form = form_of[name]
+        if form is not None:
+            seen[form] = seen.get(form, 0) + 1
 
     # 1. Spellings with the same key are one speaker.
     groups: dict[str, list[str]] = {}
-    for raw in seen:
-        key = speaker_key(raw) or _SPACE.sub(" ", raw.strip())
-        groups.setdefault(key, []).append(raw)
-    order = {raw: i for i, raw in enumerate(seen)}
+    for form in seen:
+        groups.setdefault(speaker_key(form) or form, []).append(form)
+    order = {key: min(list(seen).index(f) for f in forms) for key, forms in groups.items()}
+    canonical_of_key = {
+        key: min(forms, key=lambda f: (-len(f.split()), -seen[f], list(seen).index(f)))
+        for key, forms in groups.items()
+    }
 
-    def best(spellings: list[str]) -> str:
-        return min(spellings, key=lambda s: (-len(s.split()), -seen[s], order[s]))
-
-    canonical_of_key = {key: _tidy(best(raws)) for key, raws in groups.items()}
-
-    # 2. A name that is the tail of exactly one longer name is that person.
-    words_of_key = {key: key.split() for key in groups}
-    named = [key for key, raws in groups.items() if any(is_name(r) for r in raws)]
+    # 2. A name that is the tail of exactly one longer name (or a chain of nested names)
+    #    is that person. Names with a title in front ("Prime Minister Johnson") are
+    #    matched by what follows the title.
+    words = {key: key.split() for key in groups}
+    named = [key for key, forms in groups.items() if any(is_name(f) for f in forms)]
+    core = {key: words[key][_title_end(canonical_of_key[key].split()) :] for key in named}
+    plain = [key for key in named if core[key] == words[key]]
     target: dict[str, str] = {}
     for key in named:
-        words = words_of_key[key]
-        longer = [
-            other
-            for other in named
-            if len(words_of_key[other]) > len(words) and words_of_key[other][-len(words) :] == words
-        ]
-        if not longer:
+        if core[key] == words[key] or not core[key]:
             continue
-        # Several longer names with this tail are only one person if they are themselves
-        # tails of one another ("el Qat" in "Asruf el Qat" and "Sgt Asruf el Qat").
-        longest = max(longer, key=lambda k: (len(words_of_key[k]), -order[groups[k][0]]))
-        if all(words_of_key[longest][-len(words_of_key[k]) :] == words_of_key[k] for k in longer):
-            target[key] = longest
+        tail = core[key]
+        found = _single_person([o for o in plain if words[o][-len(tail) :] == tail], words, order)
+        if found is not None:
+            target[key] = found
+    pool = [key for key in named if key not in target]
+    for key in pool:
+        tail = words[key]
+        longer = [o for o in pool if len(words[o]) > len(tail) and words[o][-len(tail) :] == tail]
+        found = _single_person(longer, words, order)
+        if found is not None:
+            target[key] = found
 
-    return {
-        raw: canonical_of_key[target.get(key, key)] for key, raws in groups.items() for raw in raws
+    def resolve(key: str) -> str:
+        for _ in range(len(target) + 1):
+            if key not in target:
+                break
+            key = target[key]
+        return key
+
+    canonical = {
+        form: canonical_of_key[resolve(key)] for key, forms in groups.items() for form in forms
     }
+    return {raw: None if form is None else canonical[form] for raw, form in form_of.items()}
