@@ -385,3 +385,64 @@ def test_any_input_gives_a_valid_profile(text, speaker, mentions, country):
     else:
         assert profile.gender is None
     assert not (profile.entity == "organisation" and profile.is_anonymous)
+
+
+# --------------------------------------------------------------------------- speaker strings with titles
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "expected"),
+    [
+        # the extractor may hand over the title with the name: the name part is the speaker
+        (
+            "“No,” said Greek Foreign Minister Jo Bloggs.",
+            "Greek Foreign Minister Jo Bloggs",
+            ("person", "official", "foreign", False, "Greek Foreign Minister"),
+        ),
+        # a comma-set description before the name
+        (
+            "The Vice President, Jo Bloggs, said “no”.",
+            "Jo Bloggs",
+            ("person", "official", "unknown", False, "The Vice President"),
+        ),
+        # a fronted prepositional phrase: ", the Queen ..." is the main clause, not a title
+        (
+            "At the request of Jo Bloggs, the Queen closed parliament. “No,” Bloggs said.",
+            "Jo Bloggs",
+            ("person", "unknown", "unknown", False, None),
+        ),
+        # an affiliation after the name
+        (
+            "Jo Bloggs of the World Health Organization said “no”.",
+            "Jo Bloggs",
+            ("person", "official", "unknown", False, "of the World Health Organization"),
+        ),
+        # a country speaking is its government
+        ("“No,” Russia said.", "Russia", ("organisation", "official", "foreign", False, None)),
+        # the speaker's own role beats the body it belongs to
+        (
+            "“No,” said NATO Secretary-General Jo Bloggs.",
+            "Jo Bloggs",
+            ("person", "official", "unknown", False, "NATO Secretary-General"),
+        ),
+    ],
+    ids=[
+        "title-inside-speaker-string",
+        "apposition-before-name",
+        "fronted-phrase-is-not-an-apposition",
+        "of-organisation-after-name",
+        "country-as-speaker",
+        "own-role-beats-organisation",
+    ],
+)
+def test_titles_and_affiliations(text, speaker, expected):
+    mention = speaker.split()[-1]
+    profile = _profile(text, speaker, mention, country="TR")
+    got = (
+        profile.entity,
+        profile.source_type,
+        profile.origin,
+        profile.is_anonymous,
+        profile.description,
+    )
+    assert got == expected

@@ -47,6 +47,11 @@ _ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.)+|\b(?:Mr|Ms|Mrs|Dr|St|Jr|Sr|Inc|Co
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+")
 _TOKEN = re.compile(r"\S+")
 _PLURAL = "(?:e?s)?"
+_FRONTED_PHRASE = re.compile(
+    r"(?:^|[.!?]\s+|\n)\W*(?:\w+\s+){0,3}?(?:of|by|to|with|for|from|at|in|on|per)\s+"
+    r"(?:[A-Z][\w.'’-]*\s+){0,6}$"
+)
+_FUNCTION_WORDS = frozenset({"of", "the", "for", "to", "in", "and", "at", "on", "a", "an"})
 _PREPOSITION = re.compile(r"\s+(?:of|for|at|from|in|with|to|on)\s+")
 _MAX_DESCRIPTION_WORDS = 25
 _MAX_TITLE_WORDS = 10
@@ -124,6 +129,8 @@ class _Lexicons:
     pronouns: dict[str, str]  # lowercase pronoun -> gender
     nouns: re.Pattern[str]
     noun_gender: dict[str, str]
+    time_words: frozenset[str]
+    particles: frozenset[str]
 
 
 def _country_names() -> dict[str, str]:
@@ -181,7 +188,9 @@ def _lexicons() -> _Lexicons:
     return _Lexicons(
         roles=re.compile(rf"(?<![\w.])({_alternation(list(role_type))}){_PLURAL}(?!\w)"),
         role_type=role_type,
-        role_words=frozenset(w for phrase in role_type for w in phrase.split()),
+        role_words=frozenset(
+            w for phrase in role_type for w in phrase.split() if w not in _FUNCTION_WORDS
+        ),
         places=re.compile(rf"(?<![\w.])({plural_ok})(?![\w])"),
         place_info=place_info,
         organisations=frozenset(name for name, _, _ in organisations),
@@ -196,6 +205,8 @@ def _lexicons() -> _Lexicons:
         pronouns={w.lower(): g for w, g, kind in genders if kind == "pronoun"},
         nouns=re.compile(rf"(?<!\w)({_alternation(list(nouns))})(?!\w)", re.IGNORECASE),
         noun_gender=nouns,
+        time_words=load_lexicon("source_time_words"),
+        particles=load_lexicon("source_name_particles"),
     )
 
 
@@ -217,7 +228,7 @@ def _first_name_gender(name: str) -> str:
     )
 
 
-# --------------------------------------------------------------------------- helpers
+# --------------------------------------------------------------------------- names
 
 
 def _strip_possessive(word: str) -> str:
@@ -234,7 +245,7 @@ def _bare(word: str) -> str:
 def _singular(word: str) -> str | None:
     if word.endswith("ies"):
         return word[:-3] + "y"
-    if word.endswith("es") and word[:-2] and word[-3] in "sxz":
+    if word.endswith("es") and len(word) > 3 and word[-3] in "sxz":
         return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
@@ -245,50 +256,88 @@ def _is_pronoun(speaker: str) -> bool:
     return speaker.strip().lower() in {*_lexicons().pronouns, "they", "it", "we", "i"}
 
 
-def _is_descriptor(speaker: str, lex: _Lexicons) -> bool:
-    """True when the speaker is unnamed: opens with a determiner or is all role words."""
-    words = speaker.split()
-    if not words:
-        return True
-    if words[0].lower() in lex.determiners or words[0][:1].islower():
-        return True
-    return all(
-        _bare(w) in lex.role_words
-        or _bare(w) in lex.groups
-        or (_singular(_bare(w)) or "") in lex.role_words
-        or _strip_possessive(w) in lex.place_info
-        for w in words
+def _is_lexicon_word(word: str, lex: _Lexicons) -> bool:
+    """True for words that describe rather than name: roles, places, time words, titles."""
+    bare = _bare(word)
+    return (
+        bare in lex.role_words
+        or bare in lex.groups
+        or (_singular(bare) or "") in lex.role_words
+        or bare in lex.determiners
+        or bare in lex.time_words
+        or word in lex.titles
+        or _strip_possessive(word.strip(",.;:")) in lex.place_info
     )
 
 
-def _entity(speaker: str, lex: _Lexicons) -> str:
-    name = re.sub(r"^(?:the|The)\s+", "", speaker.strip())
-    if name in lex.organisations or speaker.strip() in lex.organisations:
+def _split_name(speaker: str, lex: _Lexicons) -> tuple[str, str]:
+    """Split a speaker string into its title and its personal name.
+
+    The name is the run of capitalised words (and name particles such as "el", "bin") at
+    the end that are not role words, places, titles or time words:
+    "Greek Foreign Minister George Katrougalos" -> ("Greek Foreign Minister", "George
+    Katrougalos"); "a Libyan commander" -> ("a Libyan commander", ""). The last word is
+    kept even when it looks like a role ("Tom Cousins") if a plain capitalised word comes
+    before it.
+    """
+    words = speaker.split()
+    i = len(words)
+    while i > 0:
+        word = words[i - 1]
+        if word.lower() in lex.particles and i < len(words):
+            i -= 1
+            continue
+        if not word[:1].isupper():
+            break
+        if _is_lexicon_word(word, lex):
+            before = words[i - 2] if i >= 2 else ""
+            if (
+                i == len(words)
+                and before[:1].isupper()
+                and not _is_lexicon_word(before, lex)
+                and not re.fullmatch(r"[A-Z][A-Z&.]+", before)
+            ):
+                i -= 1
+                continue
+            break
+        i -= 1
+    while i < len(words) and not words[i][:1].isupper():
+        i += 1
+    if i and words[i - 1].lower() in _FUNCTION_WORDS | {"with", "by", "from"}:
+        return speaker, ""  # "a spokesman for Acme Corp": the capitals name the employer
+    return " ".join(words[:i]), " ".join(words[i:])
+
+
+def _entity(speaker: str, name: str, lex: _Lexicons) -> str:
+    bare = re.sub(r"^(?:the|The)\s+", "", speaker)
+    if bare in lex.organisations or speaker in lex.organisations:
         return "organisation"
-    if name.lower() == "they":
+    if lex.place_info.get(bare, (None, None))[0] and bare[:1].isupper():
+        return "organisation"  # "Russia said": a country speaks through its government
+    if bare.lower() == "they":
         return "group"
-    if _is_pronoun(name):
+    if _is_pronoun(bare):
         return "person"
-    words = name.split()
-    if not words:
+    head_words = _PREPOSITION.split(bare, maxsplit=1)[0].split()
+    if not head_words:
         return "person"
-    before_of = _PREPOSITION.split(name, maxsplit=1)[0].split()
-    head = _bare(before_of[-1]) if before_of else ""
+    head = _bare(head_words[-1])
     if head in lex.org_heads:
         return "organisation"
-    if re.fullmatch(r"[A-Z][A-Z&.]{1,7}", name) and name not in lex.place_info:
+    if re.fullmatch(r"[A-Z][A-Z&.]{1,7}", bare) and bare not in lex.place_info:
         return "organisation"
-    last = _bare(words[-1])
-    if last in lex.groups:
+    if head in lex.groups:
         return "group"
-    singular = _singular(last)
-    if (
-        singular
-        and (singular in lex.role_type or words[-1][:-1] in lex.place_info)
-        and _is_descriptor(speaker, lex)
-    ):
+    singular = _singular(head)
+    is_plural_role = singular is not None and (
+        singular in lex.role_type or head_words[-1][:-1] in lex.place_info
+    )
+    if is_plural_role and not name:
         return "group"
     return "person"
+
+
+# --------------------------------------------------------------------------- descriptions
 
 
 def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
@@ -311,22 +360,26 @@ def _has_role(phrase: str, lex: _Lexicons) -> bool:
     )
 
 
-def _apposition(text: str, end: int, lex: _Lexicons) -> str | None:
+def _apposition(text: str, start: int, end: int, lex: _Lexicons) -> str | None:
     """The description after a name: ``Name, <description>[,.]``, or None."""
     rest = text[end : end + 400]
     match = re.match(r",\s*(?:(?:aged\s+)?\d{1,3},\s*)?", rest)
     if not match:
         return None
     body = rest[match.end() :]
-    cut = len(body)
+    cut, closing = len(body), ""
     for stop in _APPOSITION_END.finditer(body):
         if stop.group() == "." and _ABBREVIATION.search(body[: stop.start() + 1]):
             continue
-        cut = stop.start()
+        cut, closing = stop.start(), stop.group()
         break
+    if closing in ".!?" and _FRONTED_PHRASE.search(text[max(0, start - 120) : start]):
+        return None  # "At the request of X, the Queen suspended parliament.": main clause
     words = body[:cut].split()
     if not words or words[0].lower() in lex.desc_start_stops:
         return None
+    if words[0].endswith("ed") and words[0].lower() not in lex.role_words:
+        return None  # "Baloch, nicknamed ...", "Smith, charged with ...": a clause
     for i, word in enumerate(words[1:], start=1):
         if word.lower() in lex.desc_verbs:
             words = words[:i]
@@ -340,6 +393,43 @@ def _apposition(text: str, end: int, lex: _Lexicons) -> str | None:
     return None
 
 
+def _apposition_before(text: str, start: int, lex: _Lexicons) -> str | None:
+    """A description set off before a name: ``The Vice President, Mike Pence, said``."""
+    before = text[max(0, start - 200) : start]
+    before = re.sub(r"(?:\s(?:Dr|Prof|Mr|Ms|Mrs|Rev)\.?\s*)+$", " ", before)
+    comma = re.search(r",\s*$", before)
+    if not comma:
+        return None
+    body = before[: comma.start()]
+    cut = max(body.rfind(c) for c in '.!?;:()[],\n"“”')
+    words = body[cut + 1 :].split()
+    opens_np = words and (words[0].lower() in ("the", "a", "an") or words[0].endswith(("'s", "’s")))
+    if not opens_np or len(words) > _MAX_TITLE_WORDS:
+        return None
+    phrase = " ".join(words)
+    return phrase if _has_role(phrase, lex) else None
+
+
+def _of_phrase(text: str, end: int, lex: _Lexicons) -> str | None:
+    """An affiliation right after a name: ``Mike Ryan of the World Health Organization``."""
+    match = re.match(
+        r"\s+((?:of|from|at)\s+(?:the\s+)?[A-Z][^,;:()\[\]\"“”\n]*)", text[end : end + 200]
+    )
+    if not match:
+        return None
+    words = []
+    for word in match.group(1).split():
+        if words and not (word[:1].isupper() or word in ("of", "and", "for", "the", "&")):
+            break
+        words.append(word.rstrip("."))
+        if word.endswith(".") and not _ABBREVIATION.search(word):
+            break
+    while words and words[-1] in ("of", "and", "for", "the", "&"):
+        words.pop()
+    phrase = " ".join(words)
+    return phrase if len(words) >= 2 and _has_role(phrase, lex) else None
+
+
 def _title_before(text: str, start: int, lex: _Lexicons) -> str | None:
     """The title right before a name ("Libyan Foreign Minister"), or None."""
     tokens = _TOKEN.findall(text[max(0, start - 200) : start])
@@ -347,86 +437,108 @@ def _title_before(text: str, start: int, lex: _Lexicons) -> str | None:
     while tokens and len(kept) < _MAX_TITLE_WORDS:
         token = tokens.pop()
         bare = _strip_possessive(token)
+        lower = bare.lower().rstrip(".")
         if token[-1] in ",;:!?()[]" + _QUOTE_MARKS or token[0] in "([" + _QUOTE_MARKS:
             break
         if (
             token.endswith(".")
             and not _ABBREVIATION.search(token)
             and token.lower() not in lex.role_words
+            and token not in lex.titles
         ):
             break
-        lower = bare.lower()
         if lower in ("of", "for", "to"):
             kept.append(token)
             continue
         if lower == "the" and kept and kept[-1].lower() in ("of", "for", "to"):
             kept.append(token)
             continue
+        if lower in lex.determiners or lower in lex.desc_start_stops or lower in lex.time_words:
+            break
         if bare[:1].isupper() or lower in lex.role_words:
-            if lower in lex.determiners or lower in lex.desc_start_stops:
-                break
             kept.append(token)
             continue
         break
     kept.reverse()
-    while kept and kept[0].lower() in ("of", "for", "to", "the"):
+    while kept and (kept[0].lower() in ("of", "for", "to", "the") or kept[0] in lex.titles):
         kept.pop(0)
     title = " ".join(kept)
-    if title and lex.roles.search(title.lower()):
-        return title
-    return None
+    return title if title and _has_role(title, lex) else None
 
 
 def _descriptions(
     text: str,
-    speaker: str,
+    name: str,
+    title: str,
     mentions: Sequence[tuple[int, int]],
     lex: _Lexicons,
     *,
     person: bool,
 ) -> list[str]:
-    """Appositions (and, for people, titles) at every mention of a named speaker, in order.
+    """Descriptions the article gives a named speaker, in the order they appear.
 
-    People are also looked up by surname ("Richards, the coordinator"); organisations only
-    by their full name, and only their appositions count.
+    For people: the title inside the speaker string, then at every mention of the full
+    name, the surname or the given mentions, the apposition after it, the apposition set
+    off before it, the title right before it and an "of the <organisation>" after it.
+    Organisations are looked up by their full name and only appositions count.
     """
-    spans = _occurrences(text, speaker)
-    surname = speaker.split()[-1] if speaker.split() else ""
-    if person and surname and surname != speaker:
+    spans = _occurrences(text, name)
+    surname = name.split()[-1] if name.split() else ""
+    if person and surname and surname != name:
         spans += [s for s in _occurrences(text, surname) if s not in spans]
     spans += [(s, e) for s, e in mentions if (s, e) not in spans and not _is_pronoun(text[s:e])]
-    found = []
+    found = [title] if title and _has_role(title, lex) else []
     for start, end in spans:
-        title = _title_before(text, start, lex) if person else None
-        for phrase in (_apposition(text, end, lex), title):
+        candidates = [_apposition(text, start, end, lex)]
+        if person:
+            candidates += [
+                _apposition_before(text, start, lex),
+                _title_before(text, start, lex),
+                _of_phrase(text, end, lex),
+            ]
+        for phrase in candidates:
             phrase = phrase and phrase.replace("’", "'")
             if phrase and phrase not in found:
                 found.append(phrase)
     return found
 
 
+# --------------------------------------------------------------------------- type, origin
+
+
 def _source_type(phrases: Sequence[str], lex: _Lexicons) -> str:
-    """Leftmost specific role or organisation in the first phrase that has one."""
+    """Type from the first phrase that has a specific word.
+
+    Within a phrase the speaker's own role ("soldier", "secretary-general") beats the body
+    it belongs to ("government", "NATO"); the leftmost of each kind wins. Vague roles
+    ("spokesman", "president") decide only when no phrase has a specific word.
+    """
     fallback = None
     for phrase in phrases:
         hits = [
-            (m.start(), -len(m.group(1)), m.group(1), "role")
+            (m.start(), -len(m.group(1)), m.group(1), False)
             for m in lex.roles.finditer(phrase.lower())
         ]
         hits += [
-            (m.start(), -len(m.group(1)), m.group(1), "place") for m in lex.places.finditer(phrase)
+            (m.start(), -len(m.group(1)), m.group(1), True) for m in lex.places.finditer(phrase)
         ]
-        for _, _, key, kind in sorted(hits):
-            if kind == "place":
-                typed = lex.place_info[key][1]
-                if typed:
-                    return typed
+        role = body = None
+        for _, _, key, is_place in sorted(hits):
+            if is_place:
+                typed, specific, is_body = lex.place_info[key][1], True, True
+            else:
+                typed, specific = lex.role_type[key]
+                is_body = key.split()[-1] in lex.org_heads
+            if not typed:
                 continue
-            typed, specific = lex.role_type[key]
-            if specific and typed:
-                return typed
-            if typed and fallback is None:
-                fallback = typed
+            if not specific:
+                fallback = fallback or typed
+            elif is_body:
+                body = body or typed
+            else:
+                role = role or typed
+        if role or body:
+            return role or body
     return fallback or "unknown"
 
 
@@ -447,42 +559,54 @@ def _origin(phrases: Sequence[str], country: str, lex: _Lexicons) -> str:
     return "unknown"
 
 
-def _pronoun_after(text: str, end: int, lex: _Lexicons) -> str | None:
-    """Gender of the first he/she/his/her after a name, up to the end of the next sentence.
+# --------------------------------------------------------------------------- gender
 
-    The window stops at a quotation mark, so pronouns inside quoted speech are not used.
+
+_PRONOUN = re.compile(r"\b(he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
+
+
+def _pronoun_after(text: str, end: int, lex: _Lexicons) -> str | None:
+    """Gender of a pronoun that follows a name closely enough to refer to it.
+
+    Counted: a pronoun later in the same sentence with no capitalised word or quotation
+    mark in between ("Richards said she ..."), or a He/She opening the next sentence.
     """
     window = text[end : end + 400]
-    ends = list(_SENTENCE_END.finditer(window))
-    if len(ends) >= 2:
-        window = window[: ends[1].start() + 1]
-    for mark in _QUOTE_MARKS:
-        cut = window.find(mark)
-        if cut != -1:
-            window = window[:cut]
-    match = re.search(r"\b(he|she|his|her|him|himself|herself)\b", window, re.IGNORECASE)
-    return lex.pronouns.get(match.group(1).lower()) if match else None
+    boundary = _SENTENCE_END.search(window)
+    same = window[: boundary.start() + 1] if boundary else window
+    match = _PRONOUN.search(same)
+    if match:
+        between = same[: match.start()]
+        if not re.search(r"[A-Z\"“”„«»]", between):
+            return lex.pronouns[match.group(1).lower()]
+        return None
+    if boundary:
+        following = window[boundary.end() :].split(maxsplit=1)
+        if following and following[0] in ("He", "She", "His", "Her"):
+            return lex.pronouns[following[0].lower()]
+    return None
 
 
 def _gender(
     text: str,
-    speaker: str,
+    title: str,
+    name: str,
     mentions: Sequence[tuple[int, int]],
     descriptions: Sequence[str],
-    named: bool,
     lex: _Lexicons,
 ) -> str:
-    words = speaker.split()
-    if words and words[0] in lex.titles:
-        return lex.titles[words[0]]
+    title_words = title.split()
+    if title_words and lex.titles.get(title_words[-1], "-") != "-":
+        return lex.titles[title_words[-1]]
+    words = name.split()
     spans: list[tuple[int, int]] = []
-    if named:
-        spans = _occurrences(text, speaker)
+    if name:
+        spans = _occurrences(text, name)
         if len(words) > 1:
             spans += _occurrences(text, words[-1])
         for start, _ in spans:
             before = text[max(0, start - 8) : start].split()
-            if before and before[-1] in lex.titles:
+            if before and lex.titles.get(before[-1], "-") != "-":
                 return lex.titles[before[-1]]
     votes = {"female": 0, "male": 0}
     for start, end in mentions:
@@ -494,15 +618,14 @@ def _gender(
         if said:
             votes[said] += 1
     if votes["female"] != votes["male"]:
-        return max(votes, key=votes.get)
-    for phrase in [speaker, *descriptions] if not named else descriptions:
+        return max(votes, key=votes.__getitem__)
+    for phrase in [title, *descriptions]:
         match = lex.nouns.search(phrase)
         if match:
             return lex.noun_gender[match.group(1).lower()]
-    if named:
-        given = [w for w in words if w not in lex.titles and _bare(w) not in lex.role_words]
-        if len(given) >= 2 and given[0][:1].isupper():
-            return _first_name_gender(given[0].rstrip("."))
+    given = [w for w in words if w.lower() not in lex.particles]
+    if len(given) >= 2:
+        return _first_name_gender(given[0].rstrip("."))
     return "unknown"
 
 
@@ -520,7 +643,9 @@ def profile_speaker(
         The article body the mentions point into.
     speaker : str
         ``Quote.speaker``: the fullest name in the article ("Marie Richards") or a
-        descriptor for an unnamed source ("a Libyan commander", "officials").
+        descriptor for an unnamed source ("a Libyan commander", "officials"). A title
+        inside the string ("Greek Foreign Minister George Katrougalos") is read as part of
+        the description.
     mentions : sequence of (int, int)
         ``(speaker_start, speaker_end)`` of every quote of this speaker in the article; may
         point at pronouns ("she"), which count as evidence of gender.
@@ -545,27 +670,44 @@ def profile_speaker(
     speaker = " ".join(str(speaker or "").split())
     if not speaker:
         return SourceProfile(None, "person", "unknown", "unknown", "unknown", True)
+    text = str(text or "")
     mentions = [(s, e) for s, e in mentions if 0 <= s < e <= len(text)]
-    entity = _entity(speaker, lex)
-    named = entity == "person" and not _is_descriptor(speaker, lex) and not _is_pronoun(speaker)
-    if entity == "organisation" or named:
-        descriptions = _descriptions(text, speaker, mentions, lex, person=named)
+    pronoun = _is_pronoun(speaker)
+    title, name = ("", "") if pronoun else _split_name(speaker, lex)
+    entity = _entity(speaker, name, lex)
+    named = entity == "person" and bool(name)
+    if entity == "organisation":
+        bare = re.sub(r"^(?:the|The)\s+", "", speaker)
+        descriptions = _descriptions(text, bare, "", mentions, lex, person=False)
         description = descriptions[0] if descriptions else None
+        phrases = [speaker, *descriptions]
+        if bare in lex.place_info and bare not in lex.organisations:
+            phrases.append("government")  # "Russia said": the country's government
+    elif named:
+        descriptions = _descriptions(text, name, title, mentions, lex, person=True)
+        description = descriptions[0] if descriptions else None
+        phrases = descriptions
     else:
-        descriptions = [text[s:e] for s, e in mentions if text[s:e] != speaker]
+        descriptions = [text[s:e] for s, e in mentions if text[s:e].lower() != speaker.lower()]
         descriptions = [d for d in descriptions if not _is_pronoun(d)]
-        description = None if _is_pronoun(speaker) else speaker
-    own_words = [speaker] if entity != "person" or not named else []
-    phrases = [*own_words, *descriptions]
+        description = None if pronoun else speaker
+        phrases = [] if pronoun else [speaker, *descriptions]
     return SourceProfile(
         description=description,
         entity=entity,
         source_type=_source_type(phrases, lex),
         origin=_origin(phrases, country, lex),
         gender=(
-            _gender(text, speaker, mentions, descriptions, named, lex)
+            _gender(
+                text,
+                title,
+                name,
+                mentions,
+                [speaker, *descriptions] if not named else descriptions,
+                lex,
+            )
             if entity == "person"
             else None
         ),
-        is_anonymous=entity != "organisation" and not named and not _is_pronoun(speaker),
+        is_anonymous=entity != "organisation" and not named and not pronoun,
     )
