@@ -1,0 +1,258 @@
+"""Score source profiles against the hand labels of 30 Wikinews articles.
+
+Run ``python -m analysis.evaluate_sources`` from the repository root. It reads the labels
+from ``tests/data/source_labels/labels.csv`` and the article texts, by path, from
+``../shared/corpus-candidates/articles.jsonl`` (both can be given as options), then:
+
+1. runs :func:`analysis.quotes.extract_quotes` on each labelled article, merges the
+   speakers' mentions as the pipeline does (:func:`analysis.speakers.merge_speakers`) and
+   profiles each speaker with :func:`analysis.sources.profile_speaker`, with the labelled
+   ``country`` of the article;
+2. matches each labelled speaker to a found speaker by the last word of the name (for
+   "X of Y" names, the last word before "of"), case and accents ignored;
+3. prints coverage (labelled speakers found / labelled speakers) and, on the matched
+   speakers, the accuracy of ``entity``, ``source_type``, ``origin``, ``gender`` (persons
+   only) and ``is_anonymous``.
+
+With ``--given-speakers`` step 1 is skipped: each labelled speaker is profiled directly,
+its mentions being the occurrences of its name's last word in the text. That scores
+``profile_speaker`` alone, independent of the quote extractor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import CorpusError
+from analysis.sources import profile_speaker
+
+REPO = Path(__file__).resolve().parents[2]
+LABELS = REPO / "tests" / "data" / "source_labels" / "labels.csv"
+ARTICLES = REPO.parent / "shared" / "corpus-candidates" / "articles.jsonl"
+DIMENSIONS = ("entity", "source_type", "origin", "gender", "is_anonymous")
+LABEL_COLUMNS = ("article_id", "country", "speaker", *DIMENSIONS, "split")
+_BEFORE = re.compile(r"\s+(?:of|for|on|at)\s+", re.IGNORECASE)
+
+
+def match_key(name: str) -> str:
+    """The word two names of one speaker share: last word (before "of"), folded.
+
+    Examples
+    --------
+    >>> match_key("Recep Tayyip Erdoğan"), match_key("Erdogan")
+    ('erdogan', 'erdogan')
+    >>> match_key("Members of the House of Commons")
+    'members'
+    """
+    head = _BEFORE.split(name.strip(), maxsplit=1)[0]
+    words = re.findall(r"[\w'’-]+", head)
+    if not words:
+        return ""
+    word = re.sub(r"['’]s?$", "", words[-1])
+    folded = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def read_labels(path: Path) -> pd.DataFrame:
+    """The hand labels: one row per (article_id, speaker); gender "" for non-persons.
+
+    Raises
+    ------
+    CorpusError
+        When the file is missing or lacks a column.
+    """
+    if not path.is_file():
+        raise CorpusError(str(path), "labels file not found")
+    labels = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in LABEL_COLUMNS if c not in labels.columns]
+    if missing:
+        raise CorpusError(str(path), f"missing column(s) {missing}; expected {LABEL_COLUMNS}")
+    return labels.assign(is_anonymous=lambda d: d["is_anonymous"].str.lower() == "true")
+
+
+def read_articles(path: Path, ids: set[str]) -> dict[str, str]:
+    """Texts of the articles whose ``id`` is in ``ids``, read from a JSONL file by path."""
+    if not path.is_file():
+        raise CorpusError(str(path), "articles file not found")
+    texts = {}
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise CorpusError(f"{path}:{number}", f"not JSON ({err.msg})") from err
+            if record.get("id") in ids:
+                texts[record["id"]] = record.get("text") or ""
+    absent = sorted(ids - set(texts))
+    if absent:
+        raise CorpusError(str(path), f"{len(absent)} labelled article(s) not found: {absent[:3]}")
+    return texts
+
+
+def _profile_row(text: str, speaker: str, mentions, country: str) -> dict[str, object]:
+    profile = profile_speaker(text, speaker, mentions, country=country)
+    return {
+        "found_speaker": speaker,
+        "entity": profile.entity,
+        "source_type": profile.source_type,
+        "origin": profile.origin,
+        "gender": profile.gender or "",
+        "is_anonymous": profile.is_anonymous,
+    }
+
+
+def found_speakers(text: str, country: str) -> list[dict[str, object]]:
+    """Speakers the quote extractor finds in one article, each with its profile."""
+    from analysis.quotes import extract_quotes
+    from analysis.speakers import merge_speakers
+
+    quotes = extract_quotes(text)
+    canonical = merge_speakers(q.speaker for q in quotes)
+    mentions: dict[str, list[tuple[int, int]]] = {}
+    counts: dict[str, int] = {}
+    for quote in quotes:
+        if quote.speaker is None:
+            continue
+        name = canonical[quote.speaker]
+        counts[name] = counts.get(name, 0) + 1
+        spans = mentions.setdefault(name, [])
+        if quote.speaker_start is not None and quote.speaker_end is not None:
+            spans.append((quote.speaker_start, quote.speaker_end))
+    rows = []
+    for name, spans in mentions.items():
+        rows.append(_profile_row(text, name, spans, country) | {"n_quotes": counts[name]})
+    return rows
+
+
+def _given(text: str, speaker: str, country: str) -> dict[str, object]:
+    key = speaker.split()[-1] if speaker.split() else speaker
+    spans = [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", text)]
+    return _profile_row(text, speaker, spans, country)
+
+
+def evaluate(labels: pd.DataFrame, texts: dict[str, str], *, given: bool = False) -> pd.DataFrame:
+    """One row per labelled speaker: its labels and the predicted ones (NaN when unmatched).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``article_id, speaker, found_speaker, matched`` and, for every dimension,
+        ``<dim>`` (label) and ``<dim>_pred``; sorted by article_id, speaker.
+    """
+    rows = []
+    for article_id, group in labels.groupby("article_id", sort=True):
+        text = texts[article_id]
+        country = group["country"].iloc[0]
+        if given:
+            predicted = {}
+        else:
+            found = found_speakers(text, country)
+            predicted = {}
+            for row in sorted(found, key=lambda r: -int(r["n_quotes"])):
+                predicted.setdefault(match_key(str(row["found_speaker"])), row)
+        for label in group.itertuples(index=False):
+            if given:
+                guess = _given(text, label.speaker, country)
+            else:
+                guess = predicted.get(match_key(label.speaker))
+            out = {
+                "article_id": article_id,
+                "split": label.split,
+                "speaker": label.speaker,
+                "matched": guess is not None,
+                "found_speaker": None if guess is None else guess["found_speaker"],
+            }
+            for dim in DIMENSIONS:
+                out[dim] = getattr(label, dim)
+                out[f"{dim}_pred"] = None if guess is None else guess[dim]
+            rows.append(out)
+    return pd.DataFrame(rows).sort_values(["article_id", "speaker"], ignore_index=True)
+
+
+def scores(table: pd.DataFrame) -> pd.DataFrame:
+    """Coverage and accuracy per dimension: one row per measure (``n``, ``correct``, ``share``).
+
+    ``coverage`` counts labelled speakers that were matched; every other measure is scored
+    on the matched speakers only, gender on those labelled as persons.
+    """
+    matched = table.loc[table["matched"]]
+    rows = [
+        {
+            "measure": "coverage",
+            "n": len(table),
+            "correct": int(table["matched"].sum()),
+        }
+    ]
+    for dim in DIMENSIONS:
+        part = matched.loc[matched["entity"] == "person"] if dim == "gender" else matched
+        correct = int((part[dim] == part[f"{dim}_pred"]).sum())
+        rows.append({"measure": dim, "n": len(part), "correct": correct})
+    return pd.DataFrame(rows).assign(share=lambda d: d["correct"] / d["n"].where(d["n"] > 0))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.evaluate_sources", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--labels", type=Path, default=LABELS, help="labels CSV (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--articles", type=Path, default=ARTICLES, help="Wikinews JSONL (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--given-speakers",
+        action="store_true",
+        help="profile the labelled speakers directly, without the quote extractor",
+    )
+    parser.add_argument(
+        "--split",
+        choices=("dev", "test", "all"),
+        default="all",
+        help="labels to score: dev (used while writing the rules), test (held out), or all",
+    )
+    parser.add_argument("--errors", action="store_true", help="also list every disagreement")
+    args = parser.parse_args(argv)
+    try:
+        labels = read_labels(args.labels)
+        texts = read_articles(args.articles, set(labels["article_id"]))
+    except CorpusError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    table = evaluate(labels, texts, given=args.given_speakers)
+    if args.split != "all":
+        table = table.loc[table["split"] == args.split]
+        labels = labels.loc[labels["split"] == args.split]
+    mode = (
+        "labelled speakers profiled directly"
+        if args.given_speakers
+        else "extract_quotes + profile_speaker"
+    )
+    print(f"{labels['article_id'].nunique()} articles, {len(labels)} labelled speakers ({mode})")
+    print(f"split: {args.split}")
+    print(scores(table).round(3).to_string(index=False))
+    if args.errors:
+        for dim in DIMENSIONS:
+            wrong = table.loc[table["matched"] & (table[dim] != table[f"{dim}_pred"])]
+            if dim == "gender":
+                wrong = wrong.loc[wrong["entity"] == "person"]
+            for row in wrong.itertuples(index=False):
+                print(
+                    f"{dim}: {row.article_id} | {row.speaker} (found {row.found_speaker!r}): label {getattr(row, dim)!r}, predicted {getattr(row, dim + '_pred')!r}"
+                )
+        for row in table.loc[~table["matched"]].itertuples(index=False):
+            print(f"not found: {row.article_id} | {row.speaker}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
