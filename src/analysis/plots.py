@@ -652,11 +652,21 @@ def plot_cumulative_share(
     fig, ax = _figure(4.0)
     ranks = data[rank].to_numpy(dtype=float)
     values = data[share].to_numpy(dtype=float)
-    ax.step(
-        np.concatenate([[0], ranks]), np.concatenate([[0], values]), where="post", color=COLORS[0]
+    ax.plot(
+        np.concatenate([[0], ranks]),
+        np.concatenate([[0], values]),
+        color=COLORS[0],
+        marker="o" if len(ranks) <= 40 else None,
+        markersize=3,
+        label="observed",
     )
     ax.plot(
-        [0, ranks[-1]], [0, 1], color="#999999", linestyle="--", linewidth=0.8, label="equal voice"
+        [0, ranks[-1]],
+        [0, values[-1]],
+        color="#999999",
+        linestyle="--",
+        linewidth=0.8,
+        label="equal voice (same total, spread evenly)",
     )
     if mark is not None and ranks[-1] >= mark:
         at = float(values[ranks <= mark][-1])
