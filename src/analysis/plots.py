@@ -679,6 +679,7 @@ def plot_cumulative_share(
             fontsize=9,
         )
     ax.set_xlim(0, ranks[-1])
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     ax.set_xlabel(xlabel)
