@@ -832,7 +832,21 @@ def write_report(
             "quotes",
             ["article_id", "n_words", "source_type", "origin", "gender", "is_anonymous"],
         ),
-        speakers=_read(out, "speakers"),
+        speakers=_read(
+            out,
+            "speakers",
+            [
+                "article_id",
+                "speaker",
+                "speaker_key",
+                "n_quotes",
+                "n_words",
+                "source_type",
+                "origin",
+                "gender",
+                "is_anonymous",
+            ],
+        ),
         articles=_read(out, "articles", ["article_id", "outlet", "date"]),
     )
     balance = sourcing_balance(light, by="outlet")
