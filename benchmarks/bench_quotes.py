@@ -68,7 +68,12 @@ def main(argv: list[str]) -> None:
     print(
         f"ratio baseline/extract   : {base / ours:12.1f}  (target <= 20, i.e. >= 1,000,000 chars/s)"
     )
-    for label, unit in (("alternating marks", '"a" “b” '), ("no sentence end", "said he “x ")):
+    cases = (
+        ("alternating marks", '"a" “b” '),
+        ("no sentence end", "said he “x "),
+        ("split quotes", "“a,” he said, “b.” "),
+    )
+    for label, unit in cases:
         rates = []
         for size in (250_000, 1_000_000):
             text = (unit * (size // len(unit) + 1))[:size]

@@ -21,6 +21,7 @@ OWN_LEXICONS = [
     "np_determiners",
     "clause_words",
     "clause_verbs",
+    "object_verbs",
 ]
 
 
@@ -217,6 +218,7 @@ def test_case_study_exact_direct_quotes(seed_text_path):
         "“" * 3000 + "”" * 3000,
         "said " * 2000,
         "“a” said " * 2000,
+        "“a,” he said, “b.” " * 2000,
         "He said: " * 500,
         "according to " * 300,
         "x" * 100_000,
@@ -230,6 +232,7 @@ def test_case_study_exact_direct_quotes(seed_text_path):
         "only-curly-marks",
         "repeated-cue",
         "repeated-quote-cue",
+        "repeated-split-quote",
         "repeated-colon",
         "repeated-according",
         "one-huge-word",
