@@ -446,3 +446,30 @@ def test_titles_and_affiliations(text, speaker, expected):
         profile.description,
     )
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "expected"),
+    [
+        # a clause after the comma is not a description (its "Twitter" is not an employer)
+        (
+            "The mayor, Jo Bloggs, gave thanks via Twitter: “Thank you.”",
+            "Jo Bloggs",
+            ("The mayor", "official"),
+        ),
+        # initials without full stops stay inside the name
+        ("“No,” said Wayne A I Bloggs.", "Wayne A I Bloggs", (None, "unknown")),
+        # an affiliation inside the speaker string is a description, not part of the name
+        (
+            "“No,” said Jo Bloggs of the Acme Corporation.",
+            "Jo Bloggs of the Acme Corporation",
+            ("of the Acme Corporation", "business"),
+        ),
+    ],
+    ids=["clause-after-comma", "initials-without-stops", "affiliation-in-speaker-string"],
+)
+def test_description_edge_cases(text, speaker, expected):
+    profile = _profile(text, speaker, speaker.split()[-1] if " of " not in speaker else "Jo")
+    assert (profile.description, profile.source_type) == expected
+    assert profile.entity == "person"
+    assert profile.is_anonymous is False

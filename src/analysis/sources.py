@@ -51,6 +51,7 @@ _FRONTED_PHRASE = re.compile(
     r"(?:^|[.!?]\s+|\n)\W*(?:\w+\s+){0,3}?(?:of|by|to|with|for|from|at|in|on|per)\s+"
     r"(?:[A-Z][\w.'’-]*\s+){0,6}$"
 )
+_AFFILIATION = re.compile(r"\s+((?:of|from|at)\s+(?:the\s+)?[A-Z].*)$")
 _FUNCTION_WORDS = frozenset({"of", "the", "for", "to", "in", "and", "at", "on", "a", "an"})
 _PREPOSITION = re.compile(r"\s+(?:of|for|at|from|in|with|to|on)\s+")
 _MAX_DESCRIPTION_WORDS = 25
@@ -289,6 +290,17 @@ def _split_name(speaker: str, lex: _Lexicons) -> tuple[str, str]:
             continue
         if not word[:1].isupper():
             break
+        if re.fullmatch(r"[A-Z]\.?", word) and i < len(words):
+            i -= 1  # an initial: "Wayne A. I. Frederick", "Wayne A I Frederick"
+            continue
+        if (
+            len(words) - i == 1
+            and word in lex.place_info
+            and not _is_lexicon_word(word.lower(), lex)
+            and _first_name_gender(word) != "unknown"
+        ):
+            i -= 1  # a first name that is also a country: "Chad Wolf", "Jordan Peele"
+            continue
         if _is_lexicon_word(word, lex):
             before = words[i - 2] if i >= 2 else ""
             if (
@@ -360,6 +372,10 @@ def _has_role(phrase: str, lex: _Lexicons) -> bool:
     )
 
 
+def _has_place(phrase: str, lex: _Lexicons) -> bool:
+    return any(lex.place_info[m.group(1)][0] for m in lex.places.finditer(phrase))
+
+
 def _apposition(text: str, start: int, end: int, lex: _Lexicons) -> str | None:
     """The description after a name: ``Name, <description>[,.]``, or None."""
     rest = text[end : end + 400]
@@ -387,7 +403,10 @@ def _apposition(text: str, start: int, end: int, lex: _Lexicons) -> str | None:
     if len(words) > _MAX_DESCRIPTION_WORDS:
         return None
     phrase = " ".join(words)
-    opens_np = words[0].lower() in lex.determiners or words[0].endswith(("'s", "’s"))
+    first = words[0]
+    opens_np = first.lower() in lex.determiners or first.endswith(("'s", "’s"))
+    if not (opens_np or first[:1].isupper() or _bare(first) in lex.role_words):
+        return None  # "Khan, gave his condolences via Twitter": a clause, not a description
     if opens_np or _has_role(phrase, lex):
         return phrase
     return None
@@ -427,7 +446,9 @@ def _of_phrase(text: str, end: int, lex: _Lexicons) -> str | None:
     while words and words[-1] in ("of", "and", "for", "the", "&"):
         words.pop()
     phrase = " ".join(words)
-    return phrase if len(words) >= 2 and _has_role(phrase, lex) else None
+    if len(words) >= 2 and (_has_role(phrase, lex) or _has_place(phrase, lex)):
+        return phrase
+    return None
 
 
 def _title_before(text: str, start: int, lex: _Lexicons) -> str | None:
@@ -487,7 +508,7 @@ def _descriptions(
     if person and surname and surname != name:
         spans += [s for s in _occurrences(text, surname) if s not in spans]
     spans += [(s, e) for s, e in mentions if (s, e) not in spans and not _is_pronoun(text[s:e])]
-    found = [title] if title and _has_role(title, lex) else []
+    found = [title] if title and (_has_role(title, lex) or _has_place(title, lex)) else []
     for start, end in spans:
         candidates = [_apposition(text, start, end, lex)]
         if person:
@@ -673,7 +694,13 @@ def profile_speaker(
     text = str(text or "")
     mentions = [(s, e) for s, e in mentions if 0 <= s < e <= len(text)]
     pronoun = _is_pronoun(speaker)
-    title, name = ("", "") if pronoun else _split_name(speaker, lex)
+    affiliation = _AFFILIATION.search(speaker)
+    core = speaker[: affiliation.start()] if affiliation else speaker
+    title, name = ("", "") if pronoun else _split_name(core, lex)
+    if affiliation and name:
+        title = f"{title} {affiliation.group(1)}".strip()  # "Jo Lu of Acme Corp" -> Jo Lu
+    elif affiliation and not pronoun:
+        title, name = _split_name(speaker, lex)  # "Secretary of State Jo Lu"
     entity = _entity(speaker, name, lex)
     named = entity == "person" and bool(name)
     if entity == "organisation":
