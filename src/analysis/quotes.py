@@ -241,6 +241,8 @@ def _skip_back(toks: list[_Tok], j: int, lo: int) -> tuple[int, bool]:
         if t.low in _FILLERS or (_is_adverb(t) and j > lo and toks[j - 1].low not in _DETERMINERS):
             passive = passive or t.low in _BE
             j -= 1
+        elif (t.low in _TIME or t.text.isdigit()) and (k := _date_phrase(toks, j, lo)) is not None:
+            j = k
         elif t.low in _DAYS:
             k = j - 1
             while k >= lo and (toks[k].low in _DAYS or toks[k].low in _TIME_OPENERS):
@@ -260,6 +262,22 @@ def _skip_back(toks: list[_Tok], j: int, lo: int) -> tuple[int, bool]:
         else:
             break
     return j, passive
+
+
+_DATE_PREPS = frozenset({"in", "on", "at", "since", "during", "by", "until", "from"})
+
+
+def _date_phrase(toks: list[_Tok], j: int, lo: int) -> int | None:
+    """Index of the last token before a date phrase ending at ``j`` ("in late August")."""
+    k = j
+    while k >= lo and j - k < 5:
+        t = toks[k]
+        if t.low in _DATE_PREPS:
+            return k - 1
+        if not (t.low in _TIME or t.text.isdigit() or t.text == "."):
+            return None
+        k -= 1
+    return None
 
 
 def _boundary_before(toks: list[_Tok], a: int, lo: int) -> bool:
@@ -314,8 +332,8 @@ def _speaker_before(toks: list[_Tok], i: int, lo: int) -> tuple[int, int] | None
     if tok.low in _DETERMINERS or tok.low in _CLAUSE or not (tok.text[0].isalnum()):
         return None
     span = _noun_phrase(toks, j + 1, lo)
-    if span is None:
-        return None
+    if span is None or (toks[j].low.endswith("ing") and toks[j].text.islower()):
+        return None  # ", fueling worries that": a participle is no subject
     if toks[i].low in _BASE_FORMS and toks[span[0]].low in _SINGULAR and j + 1 == i:
         return None  # "a liberal think tank": a singular subject cannot take the base form
     return span
@@ -658,6 +676,10 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
         if t.low == "according" and i + 1 < n and toks[i + 1].low == "to":
             spk = _speaker_after(toks, i + 1, n, any_noun=True)
             if spk is not None:
+                if open_after and prev is not None and prev.text == "," and found:
+                    # "Clinton plans to visit, according to an aide": the aide is the source
+                    found.pop()
+                    open_after = False
                 found.append((i, i + 2, spk, True))
                 i = spk[1]
                 continue
