@@ -1,0 +1,162 @@
+"""Growth of the run time on pathological text: it must stay linear in the input size.
+
+No absolute times: each test times the same function on an input and on a copy 4 (or 8)
+times larger, in the same run, and checks the ratio. Linear work gives a ratio near the
+size ratio; quadratic work gives its square. Each time is the minimum of a few repeats,
+which cuts the noise of a shared machine. The thresholds are twice the size ratio: loose
+enough for noise and caches, far below what a quadratic step produces (16 for 4x, 64 for 8x).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from analysis.corpus import load_corpus
+from analysis.pipeline import analyze
+from analysis.quotes import extract_quotes
+
+
+def growth(
+    run: Callable[[str], object],
+    make: Callable[[int], str],
+    n: int,
+    factor: int = 4,
+    repeats: int = 5,
+) -> float:
+    """Time of ``run(make(factor * n))`` over the time of ``run(make(n))``.
+
+    Times are this process's CPU time, so other processes on the machine do not count, and
+    small and large runs alternate, each size keeping its fastest run.
+    """
+    small, large = make(n), make(factor * n)
+    run(make(max(1, n // 10)))  # warm up: lexicons, compiled patterns, lazy imports
+    best = {"small": float("inf"), "large": float("inf")}
+    for _ in range(repeats):
+        for size, text in (("small", small), ("large", large)):
+            start = time.process_time()
+            run(text)
+            best[size] = min(best[size], time.process_time() - start)
+    return best["large"] / best["small"]
+
+
+def repeat(unit: str) -> Callable[[int], str]:
+    """Text of about ``n`` characters made of ``unit`` over and over."""
+    return lambda n: unit * max(1, n // len(unit))
+
+
+# Pathological texts an extractor that pairs quotation marks and reads sentences could
+# stumble on: every kind of mark alone, alternating or unbalanced, no sentence end, one
+# paragraph of everything, and many attributed quotes in separate paragraphs.
+EXTRACTION_CASES = [
+    ("alternating-straight", repeat("\"'")),
+    ("alternating-curly", repeat("“”")),
+    ("alternating-every-kind", repeat("“\"«»„‚‹›‘’'`")),
+    ("openers-only", repeat("“")),
+    ("closers-only", repeat("” ")),
+    ("guillemets-unbalanced", repeat("«a» b «c ")),
+    ("low-nine-and-single", repeat("„a“ ‚b‘ ‘c ")),
+    ("no-sentence-end", repeat("and the minister said that ")),
+    ("opening-mark-never-closed-after-cue", repeat('he said "yes, ')),
+    ("abbreviations-only", repeat("Mr. Dr. U.S. ")),
+    ("apostrophes", repeat("it's the people's ")),
+    ("attributed-quotes-in-paragraphs", repeat("“We will win,” said John Smith.\n\n")),
+    ("colon-headlines", repeat("Smith: yes\n\n")),
+    ("empty-paragraphs", repeat("\n\n\n")),
+]
+
+
+@pytest.mark.parametrize(
+    "make", [make for _, make in EXTRACTION_CASES], ids=[name for name, _ in EXTRACTION_CASES]
+)
+def test_extract_quotes_grows_linearly(make):
+    assert growth(extract_quotes, make, 25_000) < 8
+
+
+def test_extract_quotes_grows_linearly_on_one_paragraph_of_many_quotes():
+    make = repeat("“We will win,” said John Smith. ")
+    # 8x the size: linear work takes about 8x the time, quadratic about 64x (as it did
+    # before each sentence stopped scanning the whole paragraph's quotes)
+    assert growth(extract_quotes, make, 25_000, factor=8, repeats=2) < 16
+
+
+@pytest.mark.parametrize(
+    "make",
+    [repeat("“”"), repeat("and the minister said that "), repeat("«a» b „c ")],
+    ids=["alternating-marks", "no-sentence-end", "unbalanced-marks"],
+)
+def test_analyze_without_sentiment_grows_linearly(make):
+    def run(text: str) -> None:
+        analyze(pd.DataFrame({"article_id": ["a"], "text": [text]}), sentiment=False)
+
+    assert growth(run, make, 25_000) < 8
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="sources: _descriptions tests `(s, e) not in spans` on a list, so one speaker "
+    "with m mentions costs m^2 (use a set of spans)",
+)
+def test_profile_speaker_grows_linearly_with_mentions():
+    from analysis.sources import profile_speaker
+
+    def run(text: str) -> None:
+        mentions = [m.span() for m in re.finditer(r"John Smith", text)]
+        profile_speaker(text, "John Smith", mentions, country="")
+
+    make = repeat("“We will win,” said John Smith.\n\n")
+    assert growth(run, make, 25_000, factor=8, repeats=1) < 16
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="sentiment: score_text hands a whole article to VADER, whose _negation_check "
+    "lowercases every word again for each word: quadratic in the article's length "
+    "(score long texts per sentence or paragraph and combine)",
+)
+def test_sentiment_of_a_long_article_grows_linearly():
+    from analysis.sentiment import score_text
+
+    make = repeat("We will win, said John. ")
+    assert growth(score_text, make, 6_000, factor=8, repeats=1) < 16
+
+
+def test_loader_grows_linearly_on_one_enormous_paragraph(tmp_path):
+    def run(text: str) -> None:
+        path = tmp_path / "one.txt"
+        path.write_text(text, encoding="utf-8")
+        corpus = load_corpus(path)
+        assert len(corpus.articles) == 1
+
+    make = repeat("and “the minister «said that ")
+    assert growth(run, lambda n: "Title\n\n" + make(n), 500_000) < 8
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_loader_grows_linearly_with_records(tmp_path, suffix):
+    def make(n: int) -> str:
+        texts = ["A “short” story, said someone.\n\nMore «text»."] * max(1, n // 50)
+        if suffix == ".jsonl":
+            return "".join(json.dumps({"text": t}) + "\n" for t in texts)
+        return "text\n" + "".join('"' + t.replace('"', '""') + '"\n' for t in texts)
+
+    def run(content: str) -> None:
+        path = tmp_path / f"feed{suffix}"
+        path.write_text(content, encoding="utf-8")
+        assert load_corpus(path).problems.empty
+
+    assert growth(run, make, 200_000) < 8
+
+
+def test_growth_helper_detects_quadratic_work():
+    # the check itself can fail: work on all pairs of k items gives a ratio near 16
+    def quadratic(text: str) -> int:
+        k = len(text) // 100
+        return sum(1 for _ in range(k) for _ in range(k))
+
+    assert growth(quadratic, repeat("ab"), 20_000) > 8
