@@ -264,6 +264,7 @@ def _skip_back(toks: list[_Tok], j: int, lo: int) -> tuple[int, bool]:
     return j, passive
 
 
+_NP_PREPOSITIONS = frozenset({"in", "of", "at", "for", "from", "with"})
 _DATE_PREPS = frozenset({"in", "on", "at", "since", "during", "by", "until", "from"})
 
 
@@ -347,7 +348,9 @@ def _abbreviation_dot(toks: list[_Tok], k: int) -> bool:
     return "." in word or _is_title(toks[k - 1]) or (len(word) <= 3 and word[:1].isupper())
 
 
-def _noun_phrase(toks: list[_Tok], stop: int, lo: int) -> tuple[int, int] | None:
+def _noun_phrase(
+    toks: list[_Tok], stop: int, lo: int, *, attach: bool = True
+) -> tuple[int, int] | None:
     """Noun phrase ending just before token ``stop``, read backwards for at most 8 tokens."""
     end = stop
     if stop - 1 >= lo and toks[stop - 1].text == ")":  # "Rep. Jim Jordan (R-Ohio)"
@@ -380,6 +383,19 @@ def _noun_phrase(toks: list[_Tok], stop: int, lo: int) -> tuple[int, int] | None
             break
         k -= 1
     # a lower-case word glued to the front of a name is usually a verb or an adverb
+    # "a narrator in the Clinton ad", "Mr. Morgan of the Sierra Club": one PP is allowed
+    if (
+        attach
+        and a - 2 >= lo
+        and toks[a - 1].low in _NP_PREPOSITIONS
+        and toks[a - 2].text[0].isalnum()
+        and not toks[a - 2].quoted
+        and toks[a - 2].low not in _CLAUSE
+        and toks[a - 2].low not in _VERBS
+    ):
+        head = _noun_phrase(toks, a - 1, lo, attach=False)
+        if head is not None:
+            return (head[0], end)
     if not _boundary_before(toks, a, lo):
         return None
     while (
@@ -714,7 +730,8 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
                 i += 1
                 continue
             spk = None
-            if not t.low.endswith("ing") or (prev is not None and prev.low in _BE):
+            quote_follows = i + 2 < n and toks[i + 1].text in ",:" and toks[i + 2].quoted
+            if not t.low.endswith("ing") or (prev is not None and prev.low in _BE) or quote_follows:
                 spk = _speaker_before(toks, i, 0)
             if open_after and spk is not None:
                 # inside a reported clause only a new clause with its own subject counts:
