@@ -445,3 +445,28 @@ def test_lexicon_agreement_by_group_and_largest_disagreements():
     # |diff|: w 0.1, x 0.9, y 0.9, z 0.5 -> x and y tie (table order kept), then z
     assert top["text"].tolist() == ["x", "y", "z"]
     assert top["disagreement"].tolist() == pytest.approx([0.9, 0.9, 0.5])
+
+
+def test_vader_of_several_sentences_is_the_mean_of_its_sentences():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis.sentiment import vader_scores
+
+    analyzer = SentimentIntensityAnalyzer()
+    good, bad = "The rescue was a great success.", "The attack was horrible."
+    # two sentences: VADER's authors' rule, the average of the sentences' compounds
+    expected = (
+        analyzer.polarity_scores(good)["compound"] + analyzer.polarity_scores(bad)["compound"]
+    ) / 2
+    assert vader_scores(f"{good} {bad}")[0] == pytest.approx(expected)
+    # one sentence: exactly VADER's own score
+    assert vader_scores(good)[0] == analyzer.polarity_scores(good)["compound"]
+
+
+def test_vader_on_a_sentence_without_end_is_cut_into_pieces():
+    from analysis.sentiment import VADER_MAX_CHARS, _pieces
+
+    run_on = "good news " * 1_000  # 10,000 characters, no sentence end
+    pieces = _pieces(run_on)
+    assert all(len(piece) <= VADER_MAX_CHARS for piece in pieces)
+    assert "".join(pieces) == run_on  # nothing lost or repeated

@@ -14,6 +14,14 @@ Two lexicon-based scorers, both offline:
   with rules for negation, intensifiers, ``but`` and capitals (Hutto & Gilbert 2014, *VADER:
   A Parsimonious Rule-based Model for Sentiment Analysis of Social Media Text*, ICWSM).
 
+VADER was built for sentences, and its own code takes time quadratic in the length of what
+it is given (a 50,000-character article takes seconds). Its authors recommend scoring a
+longer text sentence by sentence and averaging, so a text of more than one sentence gets
+the mean of its sentences' VADER scores (sentences from :mod:`analysis.segment`; a
+"sentence" longer than 1,000 characters is cut at white space into pieces of at most that
+length). A single sentence gets exactly ``polarity_scores(text)``. TextBlob's Pattern scorer
+is linear and always scores the whole string.
+
 Scores are computed for exactly the string given: a span is scored as
 ``article_text[start:end]``, a quote without its quotation marks. Both lexicons score
 words, not stance: a quoted insult counts towards the article it appears in, sarcasm is
@@ -124,15 +132,47 @@ def score_text(text: str) -> Sentiment:
     if not isinstance(text, str):
         raise AnalysisError(f"score_text: expected a str, got {type(text).__name__} {text!r:.60}")
     polarity, subjectivity = _pattern_sentiment(text)[:2]
-    vader = _vader().polarity_scores(text)
-    return Sentiment(
-        float(polarity),
-        float(subjectivity),
-        float(vader["compound"]),
-        float(vader["pos"]),
-        float(vader["neu"]),
-        float(vader["neg"]),
+    return Sentiment(float(polarity), float(subjectivity), *vader_scores(text))
+
+
+def vader_scores(text: str) -> tuple[float, float, float, float]:
+    """VADER's ``compound``, ``pos``, ``neu`` and ``neg`` for a text, in linear time.
+
+    One sentence is scored as it is; a longer text gets the mean over its sentences (a
+    sentence over :data:`VADER_MAX_CHARS` characters is cut at white space first).
+
+    Examples
+    --------
+    >>> vader_scores("Good. Bad.")[0] == (vader_scores("Good.")[0] + vader_scores("Bad.")[0]) / 2
+    True
+    """
+    pieces = [piece for span in split_sentences(text) for piece in _pieces(span.text)]
+    if len(pieces) <= 1:
+        pieces = [text]
+    analyzer = _vader()
+    rows = [analyzer.polarity_scores(piece) for piece in pieces]
+    return tuple(
+        float(sum(row[key] for row in rows) / len(rows))
+        for key in ("compound", "pos", "neu", "neg")
     )
+
+
+VADER_MAX_CHARS = 1_000
+"""Longest piece of text handed to VADER in one call (its cost grows with the square)."""
+
+
+def _pieces(sentence: str) -> list[str]:
+    if len(sentence) <= VADER_MAX_CHARS:
+        return [sentence]
+    pieces, start = [], 0
+    while start < len(sentence):
+        end = min(start + VADER_MAX_CHARS, len(sentence))
+        if end < len(sentence):
+            space = sentence.rfind(" ", start + 1, end)
+            end = space if space > start else end
+        pieces.append(sentence[start:end])
+        start = end
+    return pieces
 
 
 def score_texts(texts: Iterable[str | None]) -> pd.DataFrame:
