@@ -52,6 +52,13 @@ _FRONTED_PHRASE = re.compile(
     r"(?:[A-Z][\w.'’-]*\s+){0,6}$"
 )
 _AFFILIATION = re.compile(r"\s+((?:of|from|at)\s+(?:the\s+)?[A-Z].*)$")
+_INITIAL = re.compile(r"[A-Z]\.?")
+_ACRONYM = re.compile(r"[A-Z][A-Z&.]{1,7}")
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+_COMMA_AGE = re.compile(r",\s*(?:(?:aged\s+)?\d{1,3},\s*)?")
+_TRAILING_HONORIFIC = re.compile(r"(?:\s(?:Dr|Prof|Mr|Ms|Mrs|Rev)\.?\s*)+$")
+_TRAILING_COMMA = re.compile(r",\s*$")
+_CAPITAL_OR_QUOTE = re.compile(r"[A-Z\"“”„«»]")
 _FUNCTION_WORDS = frozenset({"of", "the", "for", "to", "in", "and", "at", "on", "a", "an"})
 _PREPOSITION = re.compile(r"\s+(?:of|for|at|from|in|with|to|on)\s+")
 _MAX_DESCRIPTION_WORDS = 25
@@ -132,6 +139,7 @@ class _Lexicons:
     noun_gender: dict[str, str]
     time_words: frozenset[str]
     particles: frozenset[str]
+    pronoun_speakers: frozenset[str]  # pronouns that can stand for a speaker
 
 
 def _country_names() -> dict[str, str]:
@@ -208,6 +216,9 @@ def _lexicons() -> _Lexicons:
         noun_gender=nouns,
         time_words=load_lexicon("source_time_words"),
         particles=load_lexicon("source_name_particles"),
+        pronoun_speakers=frozenset(
+            {*(w.lower() for w, _, kind in genders if kind == "pronoun"), "they", "it", "we", "i"}
+        ),
     )
 
 
@@ -254,7 +265,7 @@ def _singular(word: str) -> str | None:
 
 
 def _is_pronoun(speaker: str) -> bool:
-    return speaker.strip().lower() in {*_lexicons().pronouns, "they", "it", "we", "i"}
+    return speaker.strip().lower() in _lexicons().pronoun_speakers
 
 
 def _is_lexicon_word(word: str, lex: _Lexicons) -> bool:
@@ -290,7 +301,7 @@ def _split_name(speaker: str, lex: _Lexicons) -> tuple[str, str]:
             continue
         if not word[:1].isupper():
             break
-        if re.fullmatch(r"[A-Z]\.?", word) and i < len(words):
+        if _INITIAL.fullmatch(word) and i < len(words):
             i -= 1  # an initial: "Wayne A. I. Frederick", "Wayne A I Frederick"
             continue
         if (
@@ -307,7 +318,7 @@ def _split_name(speaker: str, lex: _Lexicons) -> tuple[str, str]:
                 i == len(words)
                 and before[:1].isupper()
                 and not _is_lexicon_word(before, lex)
-                and not re.fullmatch(r"[A-Z][A-Z&.]+", before)
+                and not _ACRONYM.fullmatch(before)
             ):
                 i -= 1
                 continue
@@ -321,7 +332,7 @@ def _split_name(speaker: str, lex: _Lexicons) -> tuple[str, str]:
 
 
 def _entity(speaker: str, name: str, lex: _Lexicons) -> str:
-    bare = re.sub(r"^(?:the|The)\s+", "", speaker)
+    bare = _LEADING_THE.sub("", speaker)
     if bare in lex.organisations or speaker in lex.organisations:
         return "organisation"
     if lex.place_info.get(bare, (None, None))[0] and bare[:1].isupper():
@@ -336,7 +347,7 @@ def _entity(speaker: str, name: str, lex: _Lexicons) -> str:
     head = _bare(head_words[-1])
     if head in lex.org_heads:
         return "organisation"
-    if re.fullmatch(r"[A-Z][A-Z&.]{1,7}", bare) and bare not in lex.place_info:
+    if _ACRONYM.fullmatch(bare) and bare not in lex.place_info:
         return "organisation"
     if head in lex.groups:
         return "group"
@@ -379,7 +390,7 @@ def _has_place(phrase: str, lex: _Lexicons) -> bool:
 def _apposition(text: str, start: int, end: int, lex: _Lexicons) -> str | None:
     """The description after a name: ``Name, <description>[,.]``, or None."""
     rest = text[end : end + 400]
-    match = re.match(r",\s*(?:(?:aged\s+)?\d{1,3},\s*)?", rest)
+    match = _COMMA_AGE.match(rest)
     if not match:
         return None
     body = rest[match.end() :]
@@ -415,8 +426,8 @@ def _apposition(text: str, start: int, end: int, lex: _Lexicons) -> str | None:
 def _apposition_before(text: str, start: int, lex: _Lexicons) -> str | None:
     """A description set off before a name: ``The Vice President, Mike Pence, said``."""
     before = text[max(0, start - 200) : start]
-    before = re.sub(r"(?:\s(?:Dr|Prof|Mr|Ms|Mrs|Rev)\.?\s*)+$", " ", before)
-    comma = re.search(r",\s*$", before)
+    before = _TRAILING_HONORIFIC.sub(" ", before)
+    comma = _TRAILING_COMMA.search(before)
     if not comma:
         return None
     body = before[: comma.start()]
@@ -453,7 +464,7 @@ def _of_phrase(text: str, end: int, lex: _Lexicons) -> str | None:
 
 def _title_before(text: str, start: int, lex: _Lexicons) -> str | None:
     """The title right before a name ("Libyan Foreign Minister"), or None."""
-    tokens = _TOKEN.findall(text[max(0, start - 200) : start])
+    tokens = _TOKEN.findall(text[max(0, start - 120) : start])
     kept: list[str] = []
     while tokens and len(kept) < _MAX_TITLE_WORDS:
         token = tokens.pop()
@@ -598,7 +609,7 @@ def _pronoun_after(text: str, end: int, lex: _Lexicons) -> str | None:
     match = _PRONOUN.search(same)
     if match:
         between = same[: match.start()]
-        if not re.search(r"[A-Z\"“”„«»]", between):
+        if not _CAPITAL_OR_QUOTE.search(between):
             return lex.pronouns[match.group(1).lower()]
         return None
     if boundary:
@@ -704,7 +715,7 @@ def profile_speaker(
     entity = _entity(speaker, name, lex)
     named = entity == "person" and bool(name)
     if entity == "organisation":
-        bare = re.sub(r"^(?:the|The)\s+", "", speaker)
+        bare = _LEADING_THE.sub("", speaker)
         descriptions = _descriptions(text, bare, "", mentions, lex, person=False)
         description = descriptions[0] if descriptions else None
         phrases = [speaker, *descriptions]
