@@ -86,6 +86,7 @@ def _verb_forms() -> frozenset[str]:
 
 
 _VERBS = _verb_forms()
+_VERB_WORDS = frozenset({*(w for v in _VERBS for w in re.findall(r"\w+", v)), "according"})
 _TITLES = load_lexicon("speaker_titles")
 _PRONOUNS = load_lexicon("pronouns")
 _FILLERS = load_lexicon("cue_fillers")
@@ -756,6 +757,18 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
     return found
 
 
+_WORD = re.compile(r"\w+")
+_TRIGGER_CHARS = re.compile(r"[:―—–]|--")
+
+
+def _may_attribute(text: str, start: int, end: int) -> bool:
+    """Cheap test (C-speed) that a sentence holds a cue word, "according", a colon or a dash."""
+    chunk = text[start:end]
+    return not _VERB_WORDS.isdisjoint(_WORD.findall(chunk.lower())) or bool(
+        _TRIGGER_CHARS.search(chunk)
+    )
+
+
 def _attribute_unit(
     text: str,
     us: int,
@@ -928,6 +941,8 @@ def extract_quotes(text: str) -> list[Quote]:
                 drafts.extend(para_drafts)
                 continue
             for us, ue in _units(text, para, quotes):
+                if not (quotes or _may_attribute(text, us, ue)):
+                    continue  # no quotation, reporting verb, colon or dash: nothing to find
                 unit_drafts = _attribute_unit(text, us, ue, quotes, pi)
                 if unit_drafts:
                     para_drafts.extend(unit_drafts)
@@ -976,7 +991,7 @@ def _continuation(
 
 
 _NAME_RUN = re.compile(
-    r"[A-Z][\w’'-]*\.?(?:[ \u00a0]+(?:(?:de|del|da|di|van|von|der|el|al|bin|ibn|la|le)[ \u00a0]+)?[A-Z][\w’'-]*\.?){0,4}"
+    r"[A-Z][\w’'-]*\.?(?:[ \u00a0]+(?:(?:de|del|da|di|van|von|der|el|al|bin|ibn|la|le)[ \u00a0]+)?[A-Z][\w’'-]*\.?){1,4}"
 )
 
 
