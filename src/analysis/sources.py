@@ -514,11 +514,11 @@ def _descriptions(
     off before it, the title right before it and an "of the <organisation>" after it.
     Organisations are looked up by their full name and only appositions count.
     """
-    spans = _occurrences(text, name)
+    spans = dict.fromkeys(_occurrences(text, name))  # ordered set: linear in the mentions
     surname = name.split()[-1] if name.split() else ""
     if person and surname and surname != name:
-        spans += [s for s in _occurrences(text, surname) if s not in spans]
-    spans += [(s, e) for s, e in mentions if (s, e) not in spans and not _is_pronoun(text[s:e])]
+        spans.update(dict.fromkeys(_occurrences(text, surname)))
+    spans.update(dict.fromkeys((s, e) for s, e in mentions if not _is_pronoun(text[s:e])))
     found = [title] if title and (_has_role(title, lex) or _has_place(title, lex)) else []
     for start, end in spans:
         candidates = [_apposition(text, start, end, lex)]
@@ -529,10 +529,9 @@ def _descriptions(
                 _of_phrase(text, end, lex),
             ]
         for phrase in candidates:
-            phrase = phrase and phrase.replace("’", "'")
-            if phrase and phrase not in found:
-                found.append(phrase)
-    return found
+            if phrase:
+                found.append(phrase.replace("’", "'"))
+    return list(dict.fromkeys(found))
 
 
 # --------------------------------------------------------------------------- type, origin
@@ -726,8 +725,10 @@ def profile_speaker(
         description = descriptions[0] if descriptions else None
         phrases = descriptions
     else:
-        descriptions = [text[s:e] for s, e in mentions if text[s:e].lower() != speaker.lower()]
-        descriptions = [d for d in descriptions if not _is_pronoun(d)]
+        descriptions = list(dict.fromkeys(text[s:e] for s, e in mentions))
+        descriptions = [
+            d for d in descriptions if d.lower() != speaker.lower() and not _is_pronoun(d)
+        ]
         description = None if pronoun else speaker
         phrases = [] if pronoun else [speaker, *descriptions]
     return SourceProfile(
