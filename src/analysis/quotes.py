@@ -449,7 +449,10 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _skip_after_cue(toks: list[_Tok], i: int, hi: int, verb: str) -> int:
-    """Index of the first content token after the cue at ``i`` (object, time, 'that' skipped)."""
+    """Index of the first content token after the cue at ``i`` (object and time skipped).
+
+    A complementiser "that" belongs to the content, as in PolNeAR's annotation.
+    """
     j = i + 1
     # "told reporters that", "told the BBC: ...", "told CNN's Jake Tapper." (content before)
     if verb in _OBJECT_VERBS:
@@ -461,12 +464,12 @@ def _skip_after_cue(toks: list[_Tok], i: int, hi: int, verb: str) -> int:
         if k > j and (k == hi or toks[k].quoted or toks[k].text in ",:.;!?"):
             j = k
         elif k < hi and toks[k].low == "that":
-            return k + 1
+            return k
     k = j
     while k < hi and toks[k].low in _TIME and not toks[k].quoted:
         k += 1
     if k < hi and toks[k].low == "that":
-        return k + 1
+        return k
     if k > j and k < hi and toks[k].text in (",", ":"):
         return k + 1
     if k > j and (k == hi or toks[k].quoted or toks[k - 1].low in _DAYS):
@@ -476,10 +479,8 @@ def _skip_after_cue(toks: list[_Tok], i: int, hi: int, verb: str) -> int:
         if toks[m].quoted or toks[m].text in (".", ";", ":"):
             break
         if toks[m].low == "that" and all(t.low in _TIME or _is_cap(t) for t in toks[j:m]):
-            return m + 1
+            return m
     while j < hi and toks[j].text in (",", ":"):
-        j += 1
-    if j < hi and toks[j].low == "that":
         j += 1
     return j
 
@@ -803,7 +804,7 @@ def _attribute_unit(
                 after = _trim(text, toks[region_end].end, toks[nxt - 1].end)
         else:
             a = _skip_after_cue(toks, region_end - 1, nxt, verb)
-            clausal = a > region_end and toks[a - 1].low == "that"
+            clausal = a < nxt and toks[a].low == "that"
             while a < nxt and toks[a].text in (",", ":", "—", "―", "-"):
                 a += 1
                 clausal = True
