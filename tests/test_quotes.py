@@ -22,6 +22,7 @@ OWN_LEXICONS = [
     "clause_words",
     "clause_verbs",
     "object_verbs",
+    "colon_labels",
 ]
 
 
@@ -72,6 +73,12 @@ def _summary(text: str) -> list[tuple[str, str | None, str]]:
             "Ana Ruiz said the plan was “a bad joke” for voters.",
             [("the plan was “a bad joke” for voters", "Ana Ruiz", "mixed")],
         ),
+        (
+            "Costs will rise for some, said Ann Batchelder.",
+            [("Costs will rise for some", "Ann Batchelder", "indirect")],
+        ),
+        ("Still, officials said.", []),
+        ("Correction: An earlier version misspelled a name.", []),
         ("It was a “stronghold” and a “base.”", []),
         ("ISIS fled the city in June.", []),
         ("The film “Gone with the Wind” is long.", []),
@@ -87,6 +94,9 @@ def _summary(text: str) -> list[tuple[str, str | None, str]]:
         "belief-verb: estimated counts, article a lower-cased",
         "told-object: 'the BBC' is skipped, content from 'that'",
         "mixed: reported clause with a quoted phrase inside",
+        "inverted-after-comma: the name after 'said' is the speaker, not 'some'",
+        "one-word-before: 'Still' is no content",
+        "colon-label: 'Correction:' is page furniture, not a speaker",
         "scare-quotes-no-cue: nothing attributed",
         "no-quote-no-cue",
         "title-in-quotes-no-cue",

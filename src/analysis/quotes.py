@@ -95,6 +95,7 @@ _DETERMINERS = load_lexicon("np_determiners")
 _CLAUSE = load_lexicon("clause_words")
 _CLAUSE_VERBS = load_lexicon("clause_verbs")
 _OBJECT_VERBS = load_lexicon("object_verbs")
+_COLON_LABELS = load_lexicon("colon_labels")
 _BASE_FORMS = frozenset(line.split()[0].lower() for line in load_lines("reporting_verbs"))
 _SINGULAR = frozenset({"a", "an", "this", "that", "each", "every", "one", "another"})
 
@@ -336,6 +337,8 @@ def _speaker_before(toks: list[_Tok], i: int, lo: int) -> tuple[int, int] | None
     span = _noun_phrase(toks, j + 1, lo)
     if span is None or (toks[j].low.endswith("ing") and toks[j].text.islower()):
         return None  # ", fueling worries that": a participle is no subject
+    if span[1] - span[0] == 1 and toks[j].text.islower() and j > lo and toks[j - 1].low in _FILLERS:
+        return None  # "did not unveil plans": the lone word is a verb
     if toks[i].low in _BASE_FORMS and toks[span[0]].low in _SINGULAR and j + 1 == i:
         return None  # "a liberal think tank": a singular subject cannot take the base form
     return span
@@ -419,6 +422,8 @@ def _speaker_after(
     first = toks[j]
     if first.low in _PRONOUNS and first.low != "it":
         return (j, j + 1)
+    if first.low in _DAYS or (first.low in _TIME and first.low not in _DETERMINERS):
+        return None  # "said Monday", "said last week"
     bare_noun = any_noun and first.text.isalpha() and first.low not in _CLAUSE
     if not (_is_cap(first) or first.low in _DETERMINERS or bare_noun):
         return None
@@ -731,6 +736,15 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
                     open_after = True
                 i += 1
                 continue
+            if prev is not None and (prev.quoted or prev.text == ","):
+                # "..., said Batchelder." / "“...,” says the report, “...”"
+                spk = _speaker_after(toks, i, n)
+                if spk is not None and (
+                    spk[1] >= n - 1 or toks[spk[1]].text == "," or toks[spk[1]].quoted
+                ):
+                    found.append((i, i + 1, spk, True))
+                    i = spk[1]
+                    continue
             spk = None
             quote_follows = i + 2 < n and toks[i + 1].text in ",:" and toks[i + 2].quoted
             if not t.low.endswith("ing") or (prev is not None and prev.low in _BE) or quote_follows:
@@ -819,8 +833,9 @@ def _attribute_unit(
             s, e = _trim(text, toks[consumed].start, toks[region_start - 1].end)
             gap_tok = toks[region_start - 1]
             attached = gap_tok.text in (",", "—", "―", "--") or gap_tok.quoted or inverted
-            if attached and e > s and any(ch.isalnum() for ch in text[s:e]):
-                before = (s, e)
+            words = len(text[s:e].split())
+            if attached and e > s and (words >= 3 or (words and gap_tok.quoted)):
+                before = (s, e)  # "Still, the Times reported" has no content before
         cue_span = (toks[ca].start, toks[cb - 1].end)
         frags: list[tuple[int, int]] = []
         if verb == "according" and before is not None:
@@ -888,7 +903,7 @@ def _copula_quote(
 def _headline_colon(text: str, para: Span) -> _Draft | None:
     """``Pence: ...`` / ``"WALLACE: ...`` at the start of a paragraph."""
     m = _HEAD.match(text, para.start, para.end)
-    if m is None:
+    if m is None or m.group(1).lower() in _COLON_LABELS:
         return None
     s, e = _trim(text, m.end(), para.end)
     if len(text[s:e].split()) < 3:
@@ -991,6 +1006,26 @@ def _continuation(
 # names
 
 
+_NOT_NAMES = (
+    _CLAUSE
+    | _DETERMINERS
+    | _PRONOUNS
+    | _FILLERS
+    | _TITLES
+    | _TIME
+    | {
+        "what",
+        "still",
+        "however",
+        "meanwhile",
+        "indeed",
+        "republican",
+        "democrat",
+        "democratic",
+        "candidate",
+        "nominee",
+    }
+)
 _NAME_RUN = re.compile(
     r"[A-Z][\w’'-]*\.?(?:[ \u00a0]+(?:(?:de|del|da|di|van|von|der|el|al|bin|ibn|la|le)[ \u00a0]+)?[A-Z][\w’'-]*\.?){1,4}"
 )
@@ -1006,16 +1041,20 @@ def _name_words(mention: str) -> list[str]:
 
 
 def _full_names(text: str) -> dict[str, str]:
-    """Surname -> fullest capitalised name ending in it (earliest of the longest)."""
-    best: dict[str, str] = {}
+    """Surname -> the most frequent capitalised name of two words or more ending in it."""
+    counts: dict[str, int] = {}
     for m in _NAME_RUN.finditer(text):
-        words = _name_words(m.group().strip())
-        words = [w for w in words if w]
-        if len(words) < 2 or not words[0][0].isupper():
-            continue
-        last = words[-1]
-        full = " ".join(words)
-        if len(full) > len(best.get(last, "")):
+        words = [w for w in _name_words(m.group().strip()) if w]
+        while words and words[0].lower() in _NOT_NAMES:
+            words = words[1:]  # "What Mr. Obama", "But Megan Hester"
+        if len(words) >= 2 and words[0][0].isupper():
+            full = " ".join(words)
+            counts[full] = counts.get(full, 0) + 1
+    best: dict[str, str] = {}
+    for full, n in counts.items():
+        last = full.rsplit(" ", 1)[-1]
+        held = best.get(last)
+        if held is None or (n, len(full)) > (counts[held], len(held)):
             best[last] = full
     return best
 
