@@ -834,8 +834,14 @@ def _attribute_unit(
             gap_tok = toks[region_start - 1]
             attached = gap_tok.text in (",", "—", "―", "--") or gap_tok.quoted or inverted
             words = len(text[s:e].split())
-            if attached and e > s and (words >= 3 or (words and gap_tok.quoted)):
-                before = (s, e)  # "Still, the Times reported" has no content before
+            if attached and e > s and words:
+                before = (s, e)
+                # "Still, the Times reported": one or two words are no content, unless the
+                # sentence goes on after the cue ("The economy, she said, is weak")
+                short = words < 3 and not gap_tok.quoted
+                split_on = region_end < n and toks[region_end].text == ","
+                if short and not split_on:
+                    before = None
         cue_span = (toks[ca].start, toks[cb - 1].end)
         frags: list[tuple[int, int]] = []
         if verb == "according" and before is not None:
