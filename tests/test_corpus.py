@@ -230,7 +230,8 @@ def test_oversize_file(tmp_path):
     corpus = load_corpus(tmp_path, max_bytes=1000)
     assert corpus.articles["article_id"].tolist() == ["small"]
     assert problems_of_table(corpus) == [
-        ("big.txt", "OversizeArticleError", "0.0 MB, over the 0.0 MB limit (max_bytes)")
+        # 3 bytes of title and blank line, then 500 x 5 bytes of "word "
+        ("big.txt", "OversizeArticleError", "2,503 bytes, over the 1,000 bytes limit (max_bytes)")
     ]
 
 

@@ -291,7 +291,8 @@ def _check_regular_file(path: Path, source: str) -> None:
 
 
 def _megabytes(n_bytes: int) -> str:
-    return f"{n_bytes / 1_000_000:.1f} MB"
+    """A size for messages: ``"61.2 MB"``, or ``"2,503 bytes"`` below one megabyte."""
+    return f"{n_bytes / 1_000_000:.1f} MB" if n_bytes >= 1_000_000 else f"{n_bytes:,} bytes"
 
 
 def _read_file(
