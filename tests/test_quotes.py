@@ -78,6 +78,18 @@ def _summary(text: str) -> list[tuple[str, str | None, str]]:
             [("Costs will rise for some", "Ann Batchelder", "indirect")],
         ),
         ("Still, officials said.", []),
+        (
+            "Ali Soufan told NPR Hamza had appeared in videos.",
+            [("Hamza had appeared in videos", "Ali Soufan", "indirect")],
+        ),
+        (
+            "After saying her foot was “so swollen,” she went home.",
+            [("her foot was “so swollen,”", "she", "mixed")],
+        ),
+        (
+            "According to a complaint filed by the SEC on Monday, the developers looted millions.",
+            [("the developers looted millions", "a complaint filed", "indirect")],
+        ),
         ("Correction: An earlier version misspelled a name.", []),
         ("It was a “stronghold” and a “base.”", []),
         ("ISIS fled the city in June.", []),
@@ -96,6 +108,9 @@ def _summary(text: str) -> list[tuple[str, str | None, str]]:
         "mixed: reported clause with a quoted phrase inside",
         "inverted-after-comma: the name after 'said' is the speaker, not 'some'",
         "one-word-before: 'Still' is no content",
+        "told-acronym: the hearer 'NPR' is skipped before a capitalised clause",
+        "opening-participle: the content ends where the main clause's subject starts",
+        "according-long-source: the content starts after the comma closing the source",
         "colon-label: 'Correction:' is page furniture, not a speaker",
         "scare-quotes-no-cue: nothing attributed",
         "no-quote-no-cue",
@@ -134,6 +149,15 @@ def test_surname_and_pronoun_resolve_to_the_full_name():
     assert [q.speaker for q in quotes] == ["Marie Richards", "Marie Richards"]
     # the mention is the one next to the cue, not the full name
     assert [text[q.speaker_start : q.speaker_end] for q in quotes] == ["Richards", "she"]
+
+
+def test_relative_pronoun_resolves_to_its_antecedent():
+    text = "Police came. The Chicago Police Department, which reported “2,521 incidents” this year."
+    (quote,) = extract_quotes(text)
+    assert text[quote.speaker_start : quote.speaker_end] == "which"
+    assert (
+        quote.speaker == "The Chicago Police Department"
+    )  # determiner kept, as in "The New York Times"
 
 
 def test_title_is_dropped_when_resolving():

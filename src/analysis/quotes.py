@@ -466,10 +466,17 @@ def _skip_after_cue(toks: list[_Tok], i: int, hi: int, verb: str) -> int:
             if toks[k].text in (",", ":", ".", ";", "!", "?"):
                 break
             k += 1
-        if k > j and (k == hi or toks[k].quoted or toks[k].text in ",:.;!?"):
+        if 0 < k - j <= 4 and (k == hi or toks[k].quoted or toks[k].text in ",:.;!?"):
             j = k
         elif k < hi and toks[k].low == "that":
             return k
+        else:
+            # "told NPR Hamza bin Laden had ...": a short capitalised hearer, then the clause
+            m = j + (j < hi and toks[j].low == "the")
+            if m + 1 < hi and _is_cap(toks[m]) and toks[m].text.isupper() and len(toks[m].text) > 1:
+                nxt = toks[m + 1]
+                if _is_cap(nxt) or nxt.low in _SUBJECT_PRONOUNS:
+                    return m + 1
     k = j
     while k < hi and toks[k].low in _TIME and not toks[k].quoted:
         k += 1
@@ -589,7 +596,10 @@ class _Draft:
     paragraph: int
     speaker_name: str | None = None  # set for continuations
     follows: _Draft | None = None  # a continuation: the draft whose speaker it takes
-    colon: bool = False  # cue ends its paragraph with a colon: the content comes next
+    colon: bool = False
+    antecedent: tuple[int, int] | None = (
+        None  # what a relative "who"/"which" stands for  # cue ends its paragraph with a colon: the content comes next
+    )
 
 
 _QUOTE_OPENS_SENTENCE = re.compile(r"(?<=[.!?])[”\"’»]?[ \u00a0]+(?=[“«„])")
@@ -683,6 +693,29 @@ def _headline_verb(toks: list[_Tok], i: int, title_case: bool) -> bool:
     )
 
 
+def _subject_after_comma(toks: list[_Tok], i: int) -> tuple[int, int] | None:
+    """Subject of a main clause after an opening participial phrase, within 25 tokens."""
+    n = len(toks)
+    for c in range(i + 1, min(n - 1, i + 25)):
+        closes_quote = toks[c].quoted and not toks[c + 1].quoted
+        if not (closes_quote or (toks[c].text == "," and not toks[c].quoted)):
+            continue
+        t = toks[c + 1]
+        if t.text == "," and c + 2 < n:
+            t, c = toks[c + 2], c + 1
+        if t.low in _SUBJECT_PRONOUNS and t.low != "it":
+            return (c + 1, c + 2)
+        if _is_cap(t):
+            e = c + 2
+            while e < n and e - c < 5 and _is_cap(toks[e]):
+                e += 1
+            return (c + 1, e)
+        if closes_quote:
+            continue
+        return None
+    return None
+
+
 def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None, bool]]:
     """Cues of one sentence as (first token, end token, speaker token range, inverted)."""
     n = len(toks)
@@ -731,6 +764,8 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
             )
             if participle:
                 spk = found[-1][2] if found else _clause_subject(toks, i)
+                if spk is None and not found:
+                    spk = _subject_after_comma(toks, i)  # "After saying ..., she was"
                 if spk is not None or found:
                     found.append((i, i + 1, spk, False))
                     open_after = True
@@ -814,8 +849,14 @@ def _attribute_unit(
                 j += 1
             if j < nxt and toks[j].quoted and j > region_end and toks[region_end].text == ",":
                 after = _trim(text, toks[j].start, toks[nxt - 1].end)
-            elif verb == "according" and region_end < nxt and toks[region_end].text == ",":
-                after = _trim(text, toks[region_end].end, toks[nxt - 1].end)
+            elif verb == "according" and region_start <= consumed + 1:
+                # "According to a complaint filed by the SEC, the developers ...": the
+                # content starts after the first comma that closes the source
+                c = region_end
+                while c < nxt and c - region_end < 25 and toks[c].text != ",":
+                    c += 1
+                if c < nxt and toks[c].text == ",":
+                    after = _trim(text, toks[c].end, toks[nxt - 1].end)
         else:
             a = _skip_after_cue(toks, region_end - 1, nxt, verb)
             clausal = a < nxt and toks[a].low == "that"
@@ -825,6 +866,8 @@ def _attribute_unit(
             clausal = clausal or (a < nxt and toks[a].quoted)
             if a < nxt and toks[a].text not in _SENT_END and (clausal or verb not in _CLAUSE_VERBS):
                 stop = _clause_end(toks, a, nxt)
+                if spk is not None and a < spk[0] < stop:
+                    stop = spk[0]  # "After saying X, she ...": the content ends at the subject
                 after = _trim(text, toks[a].start, toks[stop - 1].end)
         if after is not None and not any(ch.isalnum() for ch in text[after[0] : after[1]]):
             after = None
@@ -872,6 +915,11 @@ def _attribute_unit(
         draft = _Draft(frags, spk_span, cue_span, text[cue_span[0] : cue_span[1]], para_index)
         # "X said:" closing its paragraph introduces the next one
         draft.colon = not frags and region_end < n and toks[-1].text == ":"
+        relative = spk is not None and toks[spk[0]].low in ("who", "which") and spk[0] >= 2
+        if relative and toks[spk[0] - 1].text == ",":  # "the Chicago Police, which reported"
+            ante = _noun_phrase(toks, spk[0] - 1, 0)
+            if ante is not None:
+                draft.antecedent = (toks[ante[0]].start, toks[ante[1] - 1].end)
         drafts.append(draft)
         consumed = max(consumed, nxt)
     return drafts
@@ -1088,9 +1136,11 @@ def _finish(text: str, drafts: list[_Draft]) -> list[Quote]:
             speaker = d.follows.speaker_name
         elif mention is None:
             speaker = None
-        elif mention.lower() in _PRONOUNS:
+        elif mention.lower() in _PRONOUNS and d.antecedent is None:
             speaker = last_person or mention
         else:
+            if d.antecedent is not None:
+                mention = text[d.antecedent[0] : d.antecedent[1]]
             words = _name_words(mention)
             speaker = mention
             if words and words[0][:1].isupper():
