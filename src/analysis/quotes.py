@@ -27,6 +27,7 @@ How it works
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from dataclasses import dataclass
 
@@ -107,6 +108,7 @@ _DOUBLE_OPEN = frozenset({"“", "«", "„", "``", "‹"})
 _DOUBLE_CLOSE = frozenset({"”", "»", "‟", "›"})
 _DOUBLE_BOTH = frozenset({'"', "''"})
 _QUOTE_CHARS = frozenset("\"'“”‘’«»„‟‹›`")
+_DOUBLE_MARK = re.compile(r"[\"“”‘«»„‟‹›`]|''")  # quotation marks other than apostrophes
 _TOKEN = re.compile(r"\w[\w’'.-]*\w|\w|[^\w\s]")
 _SPACE = frozenset(" \t\r\n\u00a0")
 _MARK_CHARS = " \t\r\n\u00a0,.!?;:—―\"'“”‘’«»„‟‹›`"
@@ -154,20 +156,25 @@ def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int, bool]]
 # tokens of one sentence
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    start: int
-    end: int
-    text: str
-    low: str
-    quoted: bool  # inside a quotation, or a quotation mark itself
+class _Tok(tuple):
+    """One token: (start, end, text, lower-cased text, quoted), built at C speed as a tuple.
+
+    ``quoted`` is true inside a quotation and for the quotation marks themselves.
+    """
+
+    __slots__ = ()
+    start = property(operator.itemgetter(0))
+    end = property(operator.itemgetter(1))
+    text = property(operator.itemgetter(2))
+    low = property(operator.itemgetter(3))
+    quoted = property(operator.itemgetter(4))
 
 
 def _tokens(text: str, start: int, end: int, quotes: list[tuple[int, int, bool]]) -> list[_Tok]:
     qi = bisect.bisect_left(quotes, start - 2, key=lambda q: q[1])
     if qi == len(quotes) or quotes[qi][0] - 2 >= end:  # no quotation here: the fast path
         return [
-            _Tok(m.start(), m.end(), w, w.lower(), False)
+            _Tok((m.start(), m.end(), w, w.lower(), False))
             for m in _TOKEN.finditer(text, start, end)
             for w in (m.group(),)
         ]
@@ -183,7 +190,7 @@ def _tokens(text: str, start: int, end: int, quotes: list[tuple[int, int, bool]]
             qs, qe = quotes[qi][0], quotes[qi][1]
             # the marks themselves (one or two characters either side) count as quoted
             quoted = (qs <= s and e <= qe) or (word in _QUOTE_CHARS and qs - 2 <= s and e <= qe + 2)
-        toks.append(_Tok(s, e, word, word.lower(), quoted))
+        toks.append(_Tok((s, e, word, word.lower(), quoted)))
     return toks
 
 
@@ -559,7 +566,7 @@ def _kind(text: str, frags: list[tuple[int, int]], quotes: list[tuple[int, int, 
                 inside += 1
                 break
         else:
-            marks = marks or any(c in _QUOTE_CHARS and c not in "'’" for c in text[s:e])
+            marks = marks or _DOUBLE_MARK.search(text, s, e) is not None
     if inside == len(frags):
         return "direct"
     return "mixed" if marks else "indirect"
@@ -1010,6 +1017,8 @@ def extract_quotes(text: str) -> list[Quote]:
                 pending_colon = None
                 drafts.extend(para_drafts)
                 continue
+            if not (quotes or _may_attribute(text, para.start, para.end)):
+                continue  # nothing to find: skip sentence splitting too
             for us, ue in _units(text, para, quotes):
                 if not (quotes or _may_attribute(text, us, ue)):
                     continue  # no quotation, reporting verb, colon or dash: nothing to find
