@@ -133,6 +133,34 @@ def test_split_quote_is_one_quote_with_two_fragments():
     assert quote.cue == "said"
 
 
+def test_split_quote_after_an_adverbial():
+    text = '"It will be fair," Tim Cole said at a rally in Cary, N.C., "but we will watch."'
+    (quote,) = extract_quotes(text)
+    # the two quoted pieces, marks excluded, located in the text
+    first, second = "It will be fair,", "but we will watch."
+    assert quote.fragments == (
+        (1, 1 + len(first)),
+        (text.index(second), text.index(second) + len(second)),
+    )
+    assert quote.speaker == "Tim Cole"
+
+
+def test_sentence_opening_with_a_quotation_continues_the_speaker():
+    text = "“It is tinkering,” said Al Cole. “It is no reform” for the rich."
+    (quote,) = extract_quotes(text)
+    assert [text[s:e] for s, e in quote.fragments] == [
+        "It is tinkering,",
+        "It is no reform” for the rich",
+    ]
+    assert quote.kind == "mixed"
+
+
+def test_abbreviation_before_a_comma_is_no_sentence_end():
+    text = "“We will override it,” Senator Mitch McConnell, R-Ky., said."
+    (quote,) = extract_quotes(text)
+    assert (quote.text, quote.speaker) == ("We will override it,", "Mitch McConnell")
+
+
 def test_interrupted_indirect_quote_is_split():
     text = "The economy, she said, is weak."
     (quote,) = extract_quotes(text)

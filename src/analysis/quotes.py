@@ -355,6 +355,8 @@ def _abbreviation_dot(toks: list[_Tok], k: int) -> bool:
     """A period that ends an abbreviation ("U.S.", "Gov.", "Jr.") rather than a sentence."""
     if k == 0 or toks[k].text != "." or toks[k - 1].end != toks[k].start:
         return False
+    if k + 1 < len(toks) and toks[k + 1].text in ",;":
+        return True  # "R-Ky., said": a period before a comma ends no sentence
     word = toks[k - 1].text
     return "." in word or _is_title(toks[k - 1]) or (len(word) <= 3 and word[:1].isupper())
 
@@ -491,8 +493,10 @@ def _skip_after_cue(toks: list[_Tok], i: int, hi: int, verb: str) -> int:
         return k
     if k > j and k < hi and toks[k].text in (",", ":"):
         return k + 1
-    if k > j and (k == hi or toks[k].quoted or toks[k - 1].low in _DAYS):
-        return k  # "said Monday", "said in an interview, “...”"
+    if k > j and (
+        k == hi or toks[k].quoted or toks[k].text in _SENT_END or toks[k - 1].low in _DAYS
+    ):
+        return k  # "said Monday", "said in an interview, “...”", "said in a statement."
     # "said in a statement that": look a few tokens ahead for "that"
     for m in range(j, min(hi, j + 8)):
         if toks[m].quoted or toks[m].text in (".", ";", ":"):
@@ -826,6 +830,16 @@ def _may_attribute(text: str, start: int, end: int) -> bool:
     )
 
 
+def _quote_after_adverbial(toks: list[_Tok], a: int, hi: int) -> int | None:
+    """Index of a quotation that follows ", " after a short unquoted adverbial, or None."""
+    for k in range(a, min(hi, a + 14)):
+        if toks[k].quoted:
+            return k if k > a and toks[k - 1].text == "," else None
+        if toks[k].text in _SENT_END and not _abbreviation_dot(toks, k):
+            return None
+    return None
+
+
 def _attribute_unit(
     text: str,
     us: int,
@@ -901,13 +915,20 @@ def _attribute_unit(
             gap = toks[region_start - 1]
             before_q = _fully_quoted(text, before, quotes)
             after_q = _fully_quoted(text, after, quotes)
+            if before_q and not after_q:
+                # '"A," Trump said during a rally in Kenansville, N.C., "but B."'
+                later = _quote_after_adverbial(toks, region_end, nxt)
+                if later is not None:
+                    after = _trim(text, toks[later].start, toks[nxt - 1].end)
+                    after_q = _fully_quoted(text, after, quotes)
+                    comma_after = True
             if (inverted or (comma_after and (gap.text == "," or gap.quoted))) and (
                 before_q == after_q
             ):
                 frags = [before, after]  # "A," he said, "B."  /  A, he said, B.
             elif after_q:
                 frags = [after]
-            elif gap.quoted or inverted:
+            elif before_q or inverted:
                 frags = [before]
             else:
                 frags = [after]
@@ -1045,15 +1066,23 @@ def _continuation(
     para_drafts: list[_Draft],
     drafts: list[_Draft],
 ) -> None:
-    """A sentence that is one whole quotation with no cue continues the previous speaker."""
+    """A sentence that is one whole quotation with no cue continues the previous speaker.
+
+    In the paragraph of a direct quotation, a sentence that merely opens with a quotation
+    (''"I wouldn't call it reform," for the top bracket'') is a further fragment too.
+    """
     s, e = _trim(text, us, ue)
     qs, qe = _snap_to_quote(s, e, quotes, text)
-    if (qs, qe) == (s, e) or qe <= qs:
-        return
+    whole = (qs, qe) != (s, e) and qe > qs
     if para_drafts:
         last = para_drafts[-1]
-        if last.frags and last.frags[-1][1] <= qs:
+        opens = bool(_opening_at(quotes, s)) and text[s] in _QUOTE_CHARS
+        if not whole and opens and last.frags and _fully_quoted(text, last.frags[-1], quotes):
+            qs, qe, whole = _opening_at(quotes, s)[0][0], e, True
+        if whole and last.frags and last.frags[-1][1] <= qs:
             last.frags.append((qs, qe))
+        return
+    if not whole:
         return
     if us != para.start:
         return
