@@ -308,7 +308,8 @@ def _speaker_before(toks: list[_Tok], i: int, lo: int) -> tuple[int, int] | None
         # "the guides I wrote" is a relative clause, not an attribution
         lead = toks[j - 1] if j > lo else None
         relative = (
-            lead is not None
+            tok.low not in ("who", "which")
+            and lead is not None
             and lead.text.isalpha()
             and lead.text.islower()
             and not (lead.low in _CLAUSE or lead.low in _FILLERS or lead.low in _TIME)
@@ -785,9 +786,7 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
             if prev is not None and (prev.quoted or prev.text == ","):
                 # "..., said Batchelder." / "“...,” says the report, “...”"
                 spk = _speaker_after(toks, i, n)
-                if spk is not None and (
-                    spk[1] >= n - 1 or toks[spk[1]].text == "," or toks[spk[1]].quoted
-                ):
+                if spk is not None and (spk[1] >= n - 1 or toks[spk[1]].text == ","):
                     found.append((i, i + 1, spk, True))
                     i = spk[1]
                     continue
