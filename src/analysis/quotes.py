@@ -499,10 +499,13 @@ def _skip_after_cue(toks: list[_Tok], i: int, hi: int, verb: str) -> int:
     ):
         return k  # "said Monday", "said in an interview, “...”", "said in a statement."
     # "said in a statement that": look a few tokens ahead for "that"
-    for m in range(j, min(hi, j + 8)):
+    for m in range(j, min(hi, j + 12)):
         if toks[m].quoted or toks[m].text in (".", ";", ":"):
             break
-        if toks[m].low == "that" and all(t.low in _TIME or _is_cap(t) for t in toks[j:m]):
+        if toks[m].low == "that" and all(
+            t.low in _TIME or _is_cap(t) or t.text == "," or _abbreviation_dot(toks, k)
+            for k, t in enumerate(toks[j:m], start=j)
+        ):
             return m
     while j < hi and toks[j].text in (",", ":"):
         j += 1
@@ -527,6 +530,8 @@ def _fully_quoted(text: str, span: tuple[int, int], quotes: list[tuple[int, int,
     return False
 
 
+_PARTICLES = frozenset({"on", "for", "about", "of", "with", "against", "over", "into", "out"})
+_TRAILING = frozenset({"and", "but", "or", "as", "well"})
 _COORDINATORS = frozenset({"but", "although", "though", "while", "whereas", "yet"})
 _STOP_WORDS = frozenset({"while", "during", "whereas"})
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
@@ -879,6 +884,8 @@ def _attribute_unit(
                     after = _trim(text, toks[c].end, toks[nxt - 1].end)
         else:
             a = _skip_after_cue(toks, region_end - 1, nxt, verb)
+            if a + 1 < nxt and toks[a].low in _PARTICLES and not toks[a + 1].quoted:
+                a += 1  # "called on X to", "called for X", "accused X of": the particle is cue
             clausal = a < nxt and toks[a].low == "that"
             while a < nxt and toks[a].text in (",", ":", "—", "―", "-"):
                 a += 1
@@ -888,6 +895,10 @@ def _attribute_unit(
                 stop = _clause_end(toks, a, nxt)
                 if spk is not None and a < spk[0] < stop:
                     stop = spk[0]  # "After saying X, she ...": the content ends at the subject
+                while stop - 1 > a and (
+                    toks[stop - 1].low in _TRAILING or toks[stop - 1].text == ","
+                ):
+                    stop -= 1  # "... the video Friday, and" -> "... the video Friday"
                 after = _trim(text, toks[a].start, toks[stop - 1].end)
         if after is not None and not any(ch.isalnum() for ch in text[after[0] : after[1]]):
             after = None
