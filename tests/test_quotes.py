@@ -23,6 +23,7 @@ OWN_LEXICONS = [
     "clause_verbs",
     "object_verbs",
     "colon_labels",
+    "grammar_words",
 ]
 
 
@@ -370,3 +371,9 @@ def test_lexicons_load_and_are_not_empty(name):
     entries = load_lines(name)
     assert entries
     assert all(e == e.strip() for e in entries)
+
+
+def test_grammar_words_lines_are_named_classes():
+    for line in load_lines("grammar_words"):
+        name, colon, words = line.partition(":")
+        assert colon and name.strip().isidentifier() and words.split(), line

@@ -95,10 +95,30 @@ _TIME = load_lexicon("time_words")
 _DETERMINERS = load_lexicon("np_determiners")
 _CLAUSE = load_lexicon("clause_words")
 _CLAUSE_VERBS = load_lexicon("clause_verbs")
+
+
+def _grammar() -> dict[str, frozenset[str]]:
+    """Classes of ``lexicons/grammar_words.txt``: lines ``name: word word ...``."""
+    classes = {}
+    for line in load_lines("grammar_words"):
+        name, _, words = line.partition(":")
+        classes[name.strip()] = frozenset(words.lower().split())
+    return classes
+
+
+_G = _grammar()
+_BE, _DAYS, _TIME_OPENERS = _G["be"], _G["days"], _G["time_openers"]
+_NP_PREPOSITIONS, _DATE_PREPS = _G["np_prepositions"], _G["date_prepositions"]
+_SINGULAR, _PARTICLES, _TRAILING = _G["singular"], _G["particles"], _G["trailing"]
+_COORDINATORS, _STOP_WORDS = _G["coordinators"], _G["clause_stops"]
+_SUBJECT_PRONOUNS, _NESTED_LEADS, _ING_LEADS = (
+    _G["subject_pronouns"],
+    _G["nested_leads"],
+    _G["ing_leads"],
+)
 _OBJECT_VERBS = load_lexicon("object_verbs")
 _COLON_LABELS = load_lexicon("colon_labels")
 _BASE_FORMS = frozenset(line.split()[0].lower() for line in load_lines("reporting_verbs"))
-_SINGULAR = frozenset({"a", "an", "this", "that", "each", "every", "one", "another"})
 
 # ---------------------------------------------------------------------------------------
 # quotation marks
@@ -206,7 +226,6 @@ def _is_title(tok: _Tok) -> bool:
 # speakers
 
 
-_BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _DAYS = frozenset(
     {
         "monday",
@@ -229,7 +248,6 @@ _DAYS = frozenset(
         "weekend",
     }
 )
-_TIME_OPENERS = frozenset({"on", "in", "at", "last", "this", "earlier", "late", "early", "during"})
 
 
 def _is_adverb(tok: _Tok) -> bool:
@@ -271,10 +289,6 @@ def _skip_back(toks: list[_Tok], j: int, lo: int) -> tuple[int, bool]:
         else:
             break
     return j, passive
-
-
-_NP_PREPOSITIONS = frozenset({"in", "of", "at", "for", "from", "with"})
-_DATE_PREPS = frozenset({"in", "on", "at", "since", "during", "by", "until", "from"})
 
 
 def _date_phrase(toks: list[_Tok], j: int, lo: int) -> int | None:
@@ -530,13 +544,6 @@ def _fully_quoted(text: str, span: tuple[int, int], quotes: list[tuple[int, int,
     return False
 
 
-_PARTICLES = frozenset({"on", "for", "about", "of", "with", "against", "over", "into", "out"})
-_TRAILING = frozenset({"and", "but", "or", "as", "well"})
-_COORDINATORS = frozenset({"but", "although", "though", "while", "whereas", "yet"})
-_STOP_WORDS = frozenset({"while", "during", "whereas"})
-_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
-
-
 def _clause_end(toks: list[_Tok], a: int, hi: int) -> int:
     """End (exclusive token index) of a reported clause starting at ``a``.
 
@@ -687,10 +694,6 @@ def _clause_subject(toks: list[_Tok], stop: int) -> tuple[int, int] | None:
                     break
             return (k, e)
     return None
-
-
-_NESTED_LEADS = frozenset({"but", "and", "which", "while", "whereas", "as", "who", "though"})
-_ING_LEADS = frozenset({"before", "after", "while", "by", "when", "without", "despite"})
 
 
 def _title_case(toks: list[_Tok]) -> bool:
@@ -1108,26 +1111,7 @@ def _continuation(
 # names
 
 
-_NOT_NAMES = (
-    _CLAUSE
-    | _DETERMINERS
-    | _PRONOUNS
-    | _FILLERS
-    | _TITLES
-    | _TIME
-    | {
-        "what",
-        "still",
-        "however",
-        "meanwhile",
-        "indeed",
-        "republican",
-        "democrat",
-        "democratic",
-        "candidate",
-        "nominee",
-    }
-)
+_NOT_NAMES = _CLAUSE | _DETERMINERS | _PRONOUNS | _FILLERS | _TITLES | _TIME | _G["not_names"]
 _NAME_RUN = re.compile(
     r"[A-Z][\w’'-]*\.?(?:[ \u00a0]+(?:(?:de|del|da|di|van|von|der|el|al|bin|ibn|la|le)[ \u00a0]+)?[A-Z][\w’'-]*\.?){1,4}"
 )
