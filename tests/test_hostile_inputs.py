@@ -550,3 +550,20 @@ def test_strict_metadata_error_message_names_file(tmp_path):
     write(tmp_path, "x.txt", "---\ncountry: Narnia\n---\nT\n\n" + GOOD)
     with pytest.raises(MetadataError, match=r"^x\.txt: metadata 'country' is 'Narnia'"):
         load_corpus(tmp_path, strict=True)
+
+
+def test_file_name_that_is_not_utf8_is_named_readably_and_analysed(tmp_path, capsys):
+    # the byte 0xe9 (é in Latin-1) is not UTF-8: Python holds it as a lone surrogate, which
+    # broke hashing and every output file; it is shown as the escape \xe9 instead
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (Path(os.fsdecode(bytes(corpus) + b"/caf\xe9.txt"))).write_text(
+        "T\n\n" + GOOD, encoding="utf-8"
+    )
+    write(corpus, "ok.txt", "T\n\n" + GOOD)
+    loaded = load_corpus(corpus)
+    assert loaded.articles["source"].tolist() == ["caf\\xe9.txt", "ok.txt"]
+    assert loaded.articles["article_id"].tolist() == ["caf\\xe9", "ok"]
+    out = tmp_path / "out"
+    assert main(["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    assert pd.read_csv(out / "articles.csv")["article_id"].tolist() == ["caf\\xe9", "ok"]

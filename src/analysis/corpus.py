@@ -204,7 +204,7 @@ def iter_corpus(
     seen: dict[str, str] = {}
     folder_defaults: dict[Path, dict[str, Any]] = {}
     for file, walk_problem in _corpus_files(root):
-        relative = file.relative_to(base).as_posix()
+        relative = _readable_name(file.relative_to(base).as_posix())
         if walk_problem:
             yield UnreadableError(relative, walk_problem)
             continue
@@ -223,6 +223,14 @@ def iter_corpus(
                         f"duplicate article_id '{item.article_id}' (first used by {first})",
                     )
             yield item
+
+
+def _readable_name(name: str) -> str:
+    """A file name as text that any output can hold: bytes that are not UTF-8 as ``\\xe9``.
+
+    Python keeps such bytes as lone surrogates, which no UTF-8 file can store.
+    """
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _corpus_files(root: Path) -> Iterator[tuple[Path, str]]:
@@ -256,7 +264,7 @@ def _defaults_for(
     cache[folder] = merged
     defaults_file = folder / DEFAULTS_FILE
     if defaults_file.is_file():
-        relative = defaults_file.relative_to(base).as_posix()
+        relative = _readable_name(defaults_file.relative_to(base).as_posix())
         text, _ = decode_bytes(_read_bytes(defaults_file, relative, DEFAULT_MAX_BYTES), relative)
         merged.update(_parse_yaml_mapping(text, relative, "corpus defaults"))
     return merged
