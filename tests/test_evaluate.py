@@ -8,7 +8,7 @@ import json
 import pytest
 
 from analysis.errors import CorpusError, RecordFormatError
-from analysis.evaluate import load_gold, main, quote_dicts, score
+from analysis.evaluate import check_case_study, load_gold, main, quote_dicts, score
 from analysis.quotes import extract_quotes
 
 TEXT = 'Ann Lee said "the vote is off" on Monday. Officials said prices rose.'
@@ -138,3 +138,34 @@ def test_figures_identical_to_reference_scorer(dev_path):
         assert ours.keys() == theirs.keys()
         ours.pop("chars_per_s"), theirs.pop("chars_per_s")  # timing differs run to run
         assert ours == theirs
+
+
+def test_check_case_study_marks_found_and_speaker():
+    text = "“We won,” said Ann Lee. Rain fell."
+    gold = [
+        # "We won," is 1..8 (counted by hand); the rain sentence is no quote
+        {"start": 1, "end": 8, "text": "We won,", "speaker": "Ann Lee"},
+        {"start": 24, "end": 33, "text": "Rain fell", "speaker": "nobody"},
+    ]
+    rows = check_case_study(text, gold)
+    assert [(r["found"], r["speaker_ok"]) for r in rows] == [(True, True), (False, False)]
+
+
+def test_case_study_all_nine_found_with_right_speaker(seed_text_path, seed_gold_path):
+    gold = json.loads(seed_gold_path.read_text(encoding="utf-8"))["quotes"]
+    rows = check_case_study(seed_text_path.read_text(encoding="utf-8"), gold)
+    assert len(rows) == 9
+    assert all(r["found"] and r["speaker_ok"] for r in rows), [
+        r for r in rows if not r["speaker_ok"]
+    ]
+
+
+def test_seed_command_prints_the_tally(seed_text_path, capsys):
+    assert main(["--seed", str(seed_text_path)]) == 0
+    assert "9/9 gold quotes found, 9/9 with the right speaker" in capsys.readouterr().out
+
+
+def test_seed_command_reports_missing_gold(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text("text", encoding="utf-8")
+    assert main(["--seed", str(tmp_path / "a.txt")]) == 2
+    assert "a.gold.json: cannot read" in capsys.readouterr().err

@@ -1,6 +1,7 @@
 """Score :func:`analysis.quotes.extract_quotes` against gold attributions (PolNeAR JSONL).
 
-Run ``python -m analysis.evaluate ../shared/eval/dev.jsonl``. The figures follow the rules
+Run ``python -m analysis.evaluate ../shared/eval/dev.jsonl`` (or ``--seed ARTICLE.txt`` to
+check a hand-checked case study against its ``.gold.json``). The figures follow the rules
 of the reference scorer shipped with the evaluation set (``score.py``; see its README):
 
 - contents are compared as sets of character positions, whitespace and quotation marks
@@ -27,7 +28,7 @@ from pathlib import Path
 from analysis.errors import CorpusError, RecordFormatError
 from analysis.quotes import Quote, extract_quotes
 
-__all__ = ["load_gold", "main", "quote_dicts", "score"]
+__all__ = ["check_case_study", "load_gold", "main", "quote_dicts", "score"]
 
 _IGNORED = frozenset(" \t\r\n\u00a0\"'“”‘’«»„‟‹›")
 _PRONOUNS = frozenset(
@@ -213,6 +214,78 @@ def score(
     }
 
 
+def check_case_study(text: str, gold: list[dict], *, cover: float = 0.8) -> list[dict]:
+    """Which hand-checked gold quotes of one article are found, and with the right speaker.
+
+    A gold quote counts as found when one fragment of a predicted quote covers at least
+    ``cover`` of its span; the speaker is right when it equals the gold speaker, ignoring
+    case (the seed's gold names the fullest form, as ``Quote.speaker`` does).
+
+    Parameters
+    ----------
+    text : str
+        The article, read as UTF-8 (the gold offsets index into it).
+    gold : list of dict
+        Gold quotes with ``start``, ``end``, ``text`` and ``speaker``.
+
+    Returns
+    -------
+    list of dict
+        One row per gold quote: ``start``, ``text``, ``speaker``, ``found``,
+        ``predicted_speaker`` and ``speaker_ok``.
+    """
+    quotes = extract_quotes(text)
+    rows = []
+    for g in gold:
+        length = max(g["end"] - g["start"], 1)
+        hit = next(
+            (
+                q
+                for q in quotes
+                for s, e in q.fragments
+                if min(e, g["end"]) - max(s, g["start"]) >= cover * length
+            ),
+            None,
+        )
+        predicted = hit.speaker if hit is not None else None
+        rows.append(
+            {
+                "start": g["start"],
+                "text": g["text"],
+                "speaker": g["speaker"],
+                "found": hit is not None,
+                "predicted_speaker": predicted,
+                "speaker_ok": (predicted or "").lower() == (g["speaker"] or "").lower(),
+            }
+        )
+    return rows
+
+
+def _seed_main(path: Path) -> int:
+    gold_path = path.with_suffix(".gold.json")
+    try:
+        text = path.read_text(encoding="utf-8")
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))["quotes"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
+        print(
+            f"error: {path} / {gold_path.name}: cannot read article and gold ({exc})",
+            file=sys.stderr,
+        )
+        return 2
+    rows = check_case_study(text, gold)
+    for row in rows:
+        mark = "ok " if row["found"] and row["speaker_ok"] else "MISS"
+        print(
+            f"{mark} {row['speaker']!r:28} <- {row['predicted_speaker']!r:28} {row['text'][:50]!r}"
+        )
+    found = sum(r["found"] for r in rows)
+    right = sum(r["found"] and r["speaker_ok"] for r in rows)
+    print(
+        f"{path.name}: {found}/{len(rows)} gold quotes found, {right}/{len(rows)} with the right speaker"
+    )
+    return 0
+
+
 def _predict(text: str) -> list[dict]:
     return quote_dicts(extract_quotes(text))
 
@@ -222,9 +295,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analysis.evaluate", description="Score extract_quotes on gold JSONL."
     )
-    parser.add_argument("gold", help="gold JSONL file, e.g. ../shared/eval/dev.jsonl")
+    parser.add_argument("gold", nargs="?", help="gold JSONL file, e.g. ../shared/eval/dev.jsonl")
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
+    parser.add_argument(
+        "--seed",
+        type=Path,
+        help="check a hand-checked article instead: ARTICLE.txt beside ARTICLE.gold.json",
+    )
     args = parser.parse_args(argv)
+    if args.seed is not None:
+        return _seed_main(args.seed)
+    if args.gold is None:
+        parser.error("give a gold JSONL file or --seed ARTICLE.txt")
     try:
         records = load_gold(args.gold)
     except CorpusError as exc:
