@@ -80,6 +80,10 @@ def _summary(text: str) -> list[tuple[str, str | None, str]]:
         ),
         ("Still, officials said.", []),
         (
+            "The mayor theorized that the plan had failed.",
+            [("that the plan had failed", "The mayor", "indirect")],
+        ),
+        (
             "Ali Soufan told NPR Hamza had appeared in videos.",
             [("Hamza had appeared in videos", "Ali Soufan", "indirect")],
         ),
@@ -109,6 +113,7 @@ def _summary(text: str) -> list[tuple[str, str | None, str]]:
         "mixed: reported clause with a quoted phrase inside",
         "inverted-after-comma: the name after 'said' is the speaker, not 'some'",
         "one-word-before: 'Still' is no content",
+        "unlisted-verb-before-that: 'theorized' is no listed verb, 'that the' opens a clause",
         "told-acronym: the hearer 'NPR' is skipped before a capitalised clause",
         "opening-participle: the content ends where the main clause's subject starts",
         "according-long-source: the content starts after the comma closing the source",

@@ -715,6 +715,25 @@ def _clause_subject(toks: list[_Tok], stop: int) -> tuple[int, int] | None:
     return None
 
 
+def _unlisted_cue(toks: list[_Tok], i: int) -> bool:
+    """A verb not in the lexicon that introduces a clause or quotation ("conceded that he",
+    "mused: “...”"): a lower-case past or -s form right before "that" + subject, or before
+    a colon or comma and a quotation."""
+    t = toks[i]
+    if not (
+        t.text.isalpha() and t.text.islower() and len(t.text) > 3 and t.low.endswith(("ed", "s"))
+    ):
+        return False
+    if t.low in _CLAUSE or t.low in _FILLERS or t.low in _DETERMINERS or t.low in _TIME:
+        return False
+    if i + 2 >= len(toks):
+        return False
+    nxt, after = toks[i + 1], toks[i + 2]
+    if nxt.low == "that" and not nxt.quoted:
+        return after.low in _SUBJECT_PRONOUNS or after.low in _DETERMINERS or _is_cap(after)
+    return nxt.text in ",:" and after.quoted
+
+
 def _title_case(toks: list[_Tok]) -> bool:
     """Three quarters of the words capitalised: a headline."""
     words = [x for x in toks if x.text[0].isalpha()]
@@ -784,7 +803,7 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
                 found.append((i, i + 1, spk, True))
                 i = spk[1]
                 continue
-        elif t.low in _VERBS and (
+        elif (t.low in _VERBS or _unlisted_cue(toks, i)) and (
             t.text[0].islower()
             or _headline_verb(
                 toks, i, title_case := _title_case(toks) if title_case is None else title_case
