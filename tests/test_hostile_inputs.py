@@ -567,3 +567,28 @@ def test_file_name_that_is_not_utf8_is_named_readably_and_analysed(tmp_path, cap
     out = tmp_path / "out"
     assert main(["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
     assert pd.read_csv(out / "articles.csv")["article_id"].tolist() == ["caf\\xe9", "ok"]
+
+
+def test_csv_bad_byte_after_the_sampled_megabyte_costs_one_record(tmp_path):
+    # the encoding is chosen from the first 1 MB (UTF-8 here); a Latin-1 byte further down
+    # used to stop the whole file, now only its record is a problem
+    filler = "x" * 600
+    rows = "".join(f'{i},"Story {i} {filler}."\n' for i in range(1, 2001))
+    data = b"id,text\n" + rows.encode() + b'bad,"caf\xe9 au lait."\nafter,"Still read."\n'
+    assert len(data) > 1_000_000
+    write(tmp_path, "big.csv", data)
+    corpus = load_corpus(tmp_path)
+    assert len(corpus.articles) == 2001  # rows 1..2000 and "after"
+    assert "after" in set(corpus.articles["article_id"])
+    # header on line 1, 2000 rows on lines 2-2001: the bad record is line 2002
+    assert rows_of(corpus) == [
+        (
+            "big.csv:2002",
+            "ArticleEncodingError",
+            "not utf-8 (byte 0xe9 in this record); record skipped",
+        )
+    ]
+
+
+def rows_of(corpus) -> list[tuple[str, str, str]]:
+    return rows(corpus.problems)

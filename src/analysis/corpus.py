@@ -754,6 +754,7 @@ def _read_jsonl(
 
 
 _TOO_LONG = b"<line over the limit>"
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def _record_limit(max_bytes: int) -> int:
@@ -791,7 +792,7 @@ def _read_csv(
         head.decode("utf-8")
         encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
     except UnicodeDecodeError as err:
-        if err.start >= len(head) - 4:  # a character cut by the 1 MB sample
+        if len(head) == 1_000_000 and err.start >= len(head) - 4:  # cut by the 1 MB sample
             encoding = "utf-8"
         else:
             _, encoding = decode_bytes(head, source)
@@ -804,7 +805,9 @@ def _read_csv(
             n_read += 1
             yield line
 
-    with path.open("r", encoding=encoding, newline="") as stream:
+    # Undecodable bytes become lone surrogates (\udc80-\udcff), which no decoded text
+    # holds otherwise: the record that contains them is a problem, the rest reads on.
+    with path.open("r", encoding=encoding, errors="surrogateescape", newline="") as stream:
         numbered = lines()
         reader = csv.reader(numbered, strict=True)
         try:
@@ -817,7 +820,8 @@ def _read_csv(
             return
         columns = [_key(name) for name in header]
         if "text" not in columns:
-            yield RecordFormatError(source, f"no 'text' column (columns: {', '.join(header)})")
+            names = ", ".join(_no_surrogates(name) for name in header)
+            yield RecordFormatError(source, f"no 'text' column (columns: {names})")
             return
         while True:
             start_line = n_read + 1
@@ -843,6 +847,13 @@ def _read_csv(
                 )
                 return
             if not any(cell.strip() for cell in row):
+                continue
+            escaped = next((m for cell in row if (m := _ESCAPED_BYTE.search(cell))), None)
+            if escaped is not None:
+                byte = ord(escaped.group()) - 0xDC00
+                yield ArticleEncodingError(
+                    where, f"not {encoding} (byte 0x{byte:02x} in this record); record skipped"
+                )
                 continue
             if len(row) != len(columns):
                 yield RecordFormatError(where, f"{len(row)} fields, the header has {len(columns)}")
