@@ -313,10 +313,17 @@ def test_odd_input_never_raises(text):
     _check_invariants(text, quotes)
 
 
-def test_pathological_megabyte_of_alternating_marks_finishes():
-    text = ('"a" “b” ' * 50_000)[:400_000]
+@pytest.mark.parametrize(
+    ("unit", "attributed"),
+    [('"a" “b” ', False), ("“a,” he said, “b.” ", True), ("he said that “x ", True)],
+    ids=["alternating-marks-no-cue", "split-quotes", "no-sentence-end"],
+)
+def test_pathological_megabyte_finishes_with_valid_spans(unit, attributed):
+    # one paragraph of 1 MB; speed is measured in benchmarks/bench_quotes.py, not here
+    text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
     quotes = extract_quotes(text)
     _check_invariants(text, quotes)
+    assert bool(quotes) == attributed  # quotations without any cue are nobody's
 
 
 def _check_invariants(text: str, quotes: list[Quote]) -> None:
