@@ -428,6 +428,8 @@ def hostile_corpus(folder: Path) -> dict[str, str]:
         "Caf\xe9 talks\n\nThe mayor said the caf\xe9 would “reopen”.".encode("cp1252"),
     )
     write(folder, "wide.txt", ("Wide\n\n" + GOOD).encode("utf-16"))
+    write(folder, "bom.txt", b"\xef\xbb\xbf" + ("With BOM\r\n\r\n" + GOOD).encode())
+    write(folder, "mixed-ends.txt", ("Line ends\r\n\r" + GOOD.replace("\n\n", "\r\r\n")).encode())
     write(folder, "marks.txt", "Marks\n\n" + MARKS * 1000 + "\n\n„Unclosed ‹single “stray")
     write(folder, "sub/nested.txt", "---\ntitle: Nested\ncountry: NO\n---\n" + GOOD)
     write(folder, "empty.txt", b"")
@@ -452,6 +454,8 @@ def hostile_corpus(folder: Path) -> dict[str, str]:
         "markup": "<script>alert('title')</script> Port",
         "latin": "Café talks",
         "wide": "Wide",
+        "bom": "With BOM",
+        "mixed-ends": "Line ends",
         "marks": "Marks",
         "sub/nested": "Nested",
         "j1": "<img src=x onerror=alert(2)>",
@@ -536,8 +540,12 @@ def test_cli_crash_while_writing_leaves_the_previous_result(tmp_path, monkeypatc
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(runner, "write_final_tables", crash)
-    with pytest.raises(OSError, match="No space left"):
-        main(["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"])
+    try:  # the CLI may report the failure (exit status) or let it propagate
+        status = main(["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"])
+    except OSError as err:
+        assert "No space left" in str(err)
+    else:
+        assert status != 0
     after = {p.relative_to(out): p.read_bytes() for p in out.glob("*.*")}
     final = {name for name in before if name.suffix in (".csv", ".parquet", ".html")}
     assert {name: after[name] for name in final} == {name: before[name] for name in final}
