@@ -600,3 +600,20 @@ def test_csv_bad_byte_after_the_sampled_megabyte_costs_one_record(tmp_path):
 
 def rows_of(corpus) -> list[tuple[str, str, str]]:
     return rows(corpus.problems)
+
+
+def test_cli_on_megabyte_runs_of_quotation_marks(tmp_path):
+    # sentiment is left out: TextBlob and VADER are a separate, known slow spot on long text
+    corpus = tmp_path / "corpus"
+    names = ["alternating-marks-1mb", "every-mark-alternating", "no-sentence-end-1mb"]
+    for name in names:
+        write(corpus, f"{name}.txt", f"T\n\n{HOSTILE_TEXTS[name]}")
+    out = tmp_path / "out"
+    argv = ["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet", "--no-sentiment"]
+    assert main(argv) == 0
+    articles = pd.read_csv(out / "articles.csv")
+    assert articles["article_id"].tolist() == sorted(names)
+    # the body is the text after "T\n\n", minus trailing spaces stripped by the loader
+    expected = [len(HOSTILE_TEXTS[name].strip()) for name in sorted(names)]
+    assert articles["n_chars"].tolist() == expected
+    assert pd.read_csv(out / "problems.csv").empty
