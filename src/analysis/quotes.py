@@ -696,7 +696,9 @@ def _clause_subject(toks: list[_Tok], stop: int) -> tuple[int, int] | None:
     """The subject at the start of a sentence ("On Monday, Trump spoke ..., saying")."""
     for k in range(min(stop, 14)):
         t = toks[k]
-        if t.quoted or not t.text[0].isalnum():
+        if t.quoted or not t.text[0].isalnum() or t.low.endswith("ly"):
+            continue  # "Recently, however, it issued": adverbs are no subject
+        if k + 1 < stop and toks[k + 1].text == "," and t.low not in _SUBJECT_PRONOUNS:
             continue
         if t.low in _PRONOUNS and t.low not in ("it", "who"):
             return (k, k + 1)
@@ -844,7 +846,18 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
                 # inside a reported clause only a new clause with its own subject counts:
                 # "..., but he said", "which he said", "and Democrats accused"
                 lead = toks[spk[0] - 1] if spk[0] else None
-                if lead is None or not (lead.text in ",;—―" or lead.low in _NESTED_LEADS):
+                coordinated = (
+                    lead is not None
+                    and lead.low in ("and", "or")
+                    and spk[0] >= 2
+                    and toks[spk[0] - 2].text != ","
+                    and toks[spk[0]].low not in _SUBJECT_PRONOUNS
+                )  # "shootings and protests demands": one noun phrase, not a new clause
+                if (
+                    lead is None
+                    or coordinated
+                    or not (lead.text in ",;—―" or lead.low in _NESTED_LEADS)
+                ):
                     spk = None
                     i += 1
                     continue
