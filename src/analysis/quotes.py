@@ -575,7 +575,7 @@ def _clause_end(toks: list[_Tok], a: int, hi: int) -> int:
     """End (exclusive token index) of a reported clause starting at ``a``.
 
     Outside quotations the clause stops before a coordinated clause (", but ...",
-    ", and the ...", ", he is ...") or an adverbial clause ("while ...", "during ...").
+    ", and the ...", ", he is ...") or an adverbial clause ("while ...").
     Stopping at participles (", sending ..."), weekdays or dashes lowered the strict
     score on PolNeAR's dev split, so none of them is a boundary.
     """
