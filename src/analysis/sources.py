@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,6 +62,9 @@ _TRAILING_COMMA = re.compile(r",\s*$")
 _CAPITAL_OR_QUOTE = re.compile(r"[A-Z\"“”„«»]")
 _FUNCTION_WORDS = frozenset({"of", "the", "for", "to", "in", "and", "at", "on", "a", "an"})
 _PREPOSITION = re.compile(r"\s+(?:of|for|at|from|in|with|to|on)\s+")
+_PARENTHETICAL = re.compile(r"\s*\([^()\n]{0,120}\)")
+_COMPOUND_GAP = re.compile(r"(?:['’]s?)?[\s-]+")
+_LANGUAGE_USE = re.compile(r"[-\s](?:language|speaking|speakers?)\b")
 _MAX_DESCRIPTION_WORDS = 25
 _MAX_TITLE_WORDS = 10
 
@@ -113,7 +117,31 @@ def _table(name: str, n_fields: int) -> tuple[tuple[str, ...], ...]:
 
 
 def _alternation(phrases: list[str]) -> str:
-    return "|".join(re.escape(p) for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
+    """A regex matching any of ``phrases``, longest first, compiled as a character trie.
+
+    Thousands of places and roles as a flat alternation cost one try per phrase at every
+    position; the trie shares prefixes, so a position costs about one step per character.
+    Greedy optional branches keep the longest-match-first behaviour of a sorted alternation.
+    """
+    trie: dict = {}
+    for phrase in set(phrases):
+        if not phrase:
+            continue
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = True
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    branches = [re.escape(char) + _trie_regex(node[char]) for char in sorted(k for k in node if k)]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{body})?"
+    return body
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +182,62 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+_SUBDIVISION_SUFFIX = re.compile(r"\s*(?:\[.*\]|\(.*\))|\s+(?:Sheng|Shi|Zizhiqu|SAR)$")
+
+
+@functools.cache
+def _common_english_words() -> frozenset[str]:
+    """Lowercase entries of TextBlob's part-of-speech lexicon (Brill; Brown and WSJ words)."""
+    import importlib.resources
+
+    path = importlib.resources.files("textblob") / "en" / "en-lexicon.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:  # pragma: no cover - textblob is a dependency
+        return frozenset()
+    return frozenset(word for line in lines if (word := line.split(" ", 1)[0]) and word.islower())
+
+
+def _fold(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _subdivision_names(taken: set[str]) -> dict[str, str]:
+    """Top-level subdivisions (states, provinces, regions) -> country code, when unambiguous.
+
+    From pycountry's ISO 3166-2 names, bracketed parts and Chinese suffixes removed, with an
+    accent-free spelling added ("Gujarāt" -> "Gujarat"). A name is kept only when it names
+    a subdivision of one country, is not already a country, demonym or listed place, has
+    at least four letters, is not a first name (gender_guesser) and, for one-word names,
+    is not a common English word (TextBlob's lexicon: "Central", "Union", "Nice").
+    """
+    import pycountry
+
+    countries: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None:
+            continue
+        name = _SUBDIVISION_SUFFIX.sub("", sub.name).strip()
+        if not name or "," in name or "'" in name or len(name) < 4 or not name[0].isupper():
+            continue
+        for spelling in {name, _fold(name)}:
+            countries.setdefault(spelling, set()).add(sub.country_code)
+    common = _common_english_words()
+    names = {}
+    for name, codes in countries.items():
+        words = name.split()
+        if (
+            len(codes) != 1
+            or name in taken
+            or (len(words) == 1 and name.lower() in common)
+            or _first_name_gender(words[0]) != "unknown"
+        ):
+            continue
+        names[name] = codes.pop()
+    return names
+
+
 @functools.cache
 def _lexicons() -> _Lexicons:
     role_type: dict[str, tuple[str | None, bool]] = {}
@@ -184,11 +268,11 @@ def _lexicons() -> _Lexicons:
                 f"lexicons/organisations.txt: {name!r} has type {kind!r}, expected one of {_TYPED}"
             )
         place_info[name] = (None if code == "-" else code, kind)
-    demonym_words = {w for w, _ in demonyms}
-    plural_ok = "|".join(
-        re.escape(p) + (_PLURAL if p in demonym_words else "")
-        for p in sorted(place_info, key=lambda p: (-len(p), p))
-    )
+    for name, code in _subdivision_names(set(place_info)).items():
+        place_info[name] = (code, None)
+    for word, code in demonyms:  # "Libyans", "Filipinos", as keys of their own
+        for plural in (f"{word}s", f"{word}es"):
+            place_info.setdefault(plural, (code, None))
 
     cues = dict(_table("source_origin_cues", 2))
     genders = _table("source_gender_words", 3)
@@ -200,7 +284,7 @@ def _lexicons() -> _Lexicons:
         role_words=frozenset(
             w for phrase in role_type for w in phrase.split() if w not in _FUNCTION_WORDS
         ),
-        places=re.compile(rf"(?<![\w.])({plural_ok})(?![\w])"),
+        places=re.compile(rf"(?<![\w.])({_alternation(list(place_info))})(?![\w])"),
         place_info=place_info,
         organisations=frozenset(name for name, _, _ in organisations),
         origin_cues=re.compile(rf"(?<!\w)({_alternation(list(cues))})(?!\w)", re.IGNORECASE),
@@ -430,7 +514,7 @@ def _apposition_before(text: str, start: int, lex: _Lexicons) -> str | None:
     comma = _TRAILING_COMMA.search(before)
     if not comma:
         return None
-    body = before[: comma.start()]
+    body = _PARENTHETICAL.sub("", before[: comma.start()])  # "the RMT union (...), Cash,"
     cut = max(body.rfind(c) for c in '.!?;:()[],\n"“”')
     words = body[cut + 1 :].split()
     opens_np = words and (words[0].lower() in ("the", "a", "an") or words[0].endswith(("'s", "’s")))
@@ -541,33 +625,49 @@ def _source_type(phrases: Sequence[str], lex: _Lexicons) -> str:
     """Type from the first phrase that has a specific word.
 
     Within a phrase the speaker's own role ("soldier", "secretary-general") beats the body
-    it belongs to ("government", "NATO"); the leftmost of each kind wins. Vague roles
-    ("spokesman", "president") decide only when no phrase has a specific word.
+    it belongs to ("government", "NATO"); the leftmost of each kind wins. Two refinements:
+    a role word that only modifies the next typed word is skipped ("teachers' union",
+    "youth minister": the head of the compound decides), and an expert profession yields
+    to a typed employer of another kind ("company meteorologist", "a NASA scientist":
+    the person speaks for the company or agency). Vague roles ("spokesman", "president")
+    decide only when no phrase has a specific word.
     """
     fallback = None
     for phrase in phrases:
         hits = [
-            (m.start(), -len(m.group(1)), m.group(1), False)
+            (m.start(), -len(m.group(1)), m.group(1), False, m.end())
             for m in lex.roles.finditer(phrase.lower())
         ]
         hits += [
-            (m.start(), -len(m.group(1)), m.group(1), True) for m in lex.places.finditer(phrase)
+            (m.start(), -len(m.group(1)), m.group(1), True, m.end())
+            for m in lex.places.finditer(phrase)
         ]
-        role = body = None
-        for _, _, key, is_place in sorted(hits):
+        typed_hits = []
+        for start, _, key, is_place, end in sorted(hits):
             if is_place:
                 typed, specific, is_body = lex.place_info[key][1], True, True
             else:
                 typed, specific = lex.role_type[key]
                 is_body = key.split()[-1] in lex.org_heads
-            if not typed:
-                continue
+            if typed:
+                typed_hits.append((start, end, typed, specific, is_body))
+        role = body = None
+        for i, (_, end, typed, specific, is_body) in enumerate(typed_hits):
             if not specific:
                 fallback = fallback or typed
             elif is_body:
                 body = body or typed
-            else:
-                role = role or typed
+            elif not role:
+                following = typed_hits[i + 1] if i + 1 < len(typed_hits) else None
+                if (
+                    following
+                    and following[3]
+                    and _COMPOUND_GAP.fullmatch(phrase[end : following[0]])
+                ):
+                    continue  # a modifier: "teachers' union", "soldier's mother"
+                role = typed
+        if role == "expert" and body and body != "expert":
+            return body
         if role or body:
             return role or body
     return fallback or "unknown"
@@ -576,8 +676,18 @@ def _source_type(phrases: Sequence[str], lex: _Lexicons) -> str:
 def _origin(phrases: Sequence[str], country: str, lex: _Lexicons) -> str:
     """Domestic/foreign from the leftmost country-bearing word, else a local/foreign cue."""
     for phrase in phrases:
-        for match in lex.places.finditer(phrase):
+        matches = list(lex.places.finditer(phrase))
+        for i, match in enumerate(matches):
             code = lex.place_info[match.group(1)][0]
+            after = phrase[match.end() : match.end() + 12]
+            if _LANGUAGE_USE.match(after):
+                continue  # "an English-language paper", "French-speaking": a language
+            if (
+                i + 1 < len(matches)
+                and matches[i + 1].start() == match.end() + 1
+                and after[:1] == "-"
+            ):
+                continue  # "Iranian-American": the last part of the compound decides
             if code:
                 if not country:
                     return "unknown"
