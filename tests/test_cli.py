@@ -179,3 +179,36 @@ def test_bad_options_are_usage_errors(tmp_path, argv, capsys):
         main(["analyze", str(REPO / "corpus"), "--out", str(tmp_path / "o"), *argv])
     assert stop.value.code == 2
     assert "expected" in capsys.readouterr().err
+
+
+def test_import_table_then_analyze_reads_what_was_imported(tmp_path, capsys):
+    # two invented rows; the CSV columns are mapped to corpus fields with --*-column
+    table = tmp_path / "export.csv"
+    table.write_text(
+        "Headline,Body,Paper,Day\n"
+        'Ferry Returns,"“The ferry runs again today,” said Captain Rosa Lind.",Harbour Post,'
+        "2021-03-04\n"
+        'Rain Again,"It rained all week in the valley.",Valley News,2021-03-05\n',
+        encoding="utf-8",
+    )
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    argv = ["import", "table", str(table), "--into", str(corpus), "--text-column", "Body"]
+    argv += ["--title-column", "Headline", "--outlet-column", "Paper", "--date-column", "Day"]
+    assert main(argv) == 0
+    assert len(list(corpus.glob("*.txt"))) == 2  # one corpus file per row
+    assert main(["analyze", str(corpus), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    articles = pd.read_csv(out / "articles.csv", keep_default_na=False).sort_values("title")
+    # the mapped metadata came through the corpus files into the articles table
+    assert articles["title"].tolist() == ["Ferry Returns", "Rain Again"]
+    assert articles["outlet"].tolist() == ["Harbour Post", "Valley News"]
+    assert articles["date"].tolist() == ["2021-03-04", "2021-03-05"]
+    # one quotation, between the curly marks of the first row; the second row has none
+    assert articles["n_quotes"].tolist() == [1, 0]
+    quotes = pd.read_csv(out / "quotes.csv", keep_default_na=False)
+    assert quotes["text"].tolist() == ["The ferry runs again today,"]
+
+
+def test_import_with_a_missing_source_exits_1(tmp_path, capsys):
+    missing = tmp_path / "nowhere.csv"
+    assert main(["import", "table", str(missing), "--into", str(tmp_path / "corpus")]) == 1
+    assert "nowhere.csv" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""The command line: ``newsroom-workbook analyze CORPUS --out DIR``.
+"""The command line: ``newsroom-workbook analyze CORPUS --out DIR`` and ``import``.
 
 ``analyze`` streams the corpus through the analysis in chunks, on all cores, and writes
 the tidy tables (Parquet and CSV), the standard figures and ``report.html`` to ``--out``
@@ -8,6 +8,10 @@ done there: an interrupted run resumes, and a grown corpus only costs its new ar
 Exit status: 0 when the tables were written (problem files are listed, not fatal); 2 when
 the corpus is missing or has no usable article, or ``--out`` may not be written; 130 when
 interrupted (finished chunks are kept).
+
+``import {wikinews,webpages,table} SOURCE --into DIR`` writes Wikinews dumps, saved web
+pages or CSV/JSONL exports as corpus files that ``analyze`` reads (see
+:mod:`analysis.importers.cli`; exit status 1 when the import cannot run).
 """
 
 from __future__ import annotations
@@ -121,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip the TextBlob and VADER scores (the slowest stage)",
     )
     analyze.set_defaults(run=_analyze)
+    from analysis.importers.cli import add_import_arguments
+
+    add_import_arguments(commands)
     return parser
 
 
