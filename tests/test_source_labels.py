@@ -112,6 +112,22 @@ def test_scores_count_coverage_and_accuracy_by_hand():
     assert got.loc["is_anonymous", "share"] == pytest.approx(0.5)
 
 
+def test_origin_confusion_counts_wrong_directions_by_hand():
+    table = pd.DataFrame(
+        {
+            "matched": [True, True, True, True, False],
+            "origin": ["domestic", "domestic", "foreign", "unknown", "foreign"],
+            "origin_pred": ["foreign", "unknown", "foreign", "domestic", None],
+        }
+    )
+    got = ev.origin_confusion(table).set_index(["origin", "origin_pred"])
+    # 4 matched rows; only domestic->foreign is a wrong direction (unknown either way is not)
+    assert len(got) == 9 and got["n"].sum() == 4
+    assert got.loc[got["is_wrong_direction"], "n"].sum() == 1
+    assert got.loc[("domestic", "foreign"), "is_wrong_direction"]
+    assert not got.loc[("unknown", "domestic"), "is_wrong_direction"]
+
+
 def test_missing_column_names_file_and_problem(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text("article_id,speaker\na,b\n", encoding="utf-8")

@@ -473,3 +473,92 @@ def test_description_edge_cases(text, speaker, expected):
     assert (profile.description, profile.source_type) == expected
     assert profile.entity == "person"
     assert profile.is_anonymous is False
+
+
+# --------------------------------------------------------------------------- second pass
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "source_type"),
+    [
+        ("“No,” said Jo Bloggs, a NASA astronaut.", "Jo Bloggs", "official"),
+        ("“No,” said Jo Bloggs, a pharmacist.", "Jo Bloggs", "expert"),
+        ("“No,” said Jo Bloggs, a film critic.", "Jo Bloggs", "other"),
+        ("“No,” said Jo Bloggs, a squadron leader.", "Jo Bloggs", "military"),
+        ("“No,” said Jo Bloggs, a commuter.", "Jo Bloggs", "civilian"),
+        ("“No,” said Jo Bloggs, a property developer.", "Jo Bloggs", "business"),
+        ("“No,” said Jo Bloggs, a spokesman for the teachers' union.", "Jo Bloggs", "other"),
+        ("“No,” said Jo Bloggs, the soldier's mother.", "Jo Bloggs", "civilian"),
+        ("“No,” said Jo Bloggs, a company meteorologist.", "Jo Bloggs", "business"),
+        ("“No,” said Jo Bloggs, a meteorologist at the university.", "Jo Bloggs", "expert"),
+        ("“No,” said Jo Bloggs, a soldier loyal to the government.", "Jo Bloggs", "military"),
+        (
+            "The general secretary of the Acme union (the Union of Acme Workers), Jo Bloggs, "
+            "said: “No.”",
+            "Jo Bloggs",
+            "other",
+        ),
+    ],
+    ids=[
+        "astronaut-crew-of-a-state-agency",
+        "pharmacist-is-a-health-profession",
+        "film-critic-is-media",
+        "squadron-leader-is-an-air-force-rank",
+        "commuter-is-an-ordinary-person",
+        "property-developer-is-business",
+        "teachers-only-modify-union-the-head-decides",
+        "soldier-only-modifies-mother",
+        "expert-yields-to-company-employer",
+        "expert-at-expert-body-stays-expert",
+        "non-expert-role-still-beats-body",
+        "title-before-name-across-parenthesis",
+    ],
+)
+def test_second_pass_types(text, speaker, source_type):
+    assert _profile(text, speaker, speaker).source_type == source_type
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "country", "origin"),
+    [
+        ("“No,” said Jo Bloggs, a Moscow-based analyst.", "Jo Bloggs", "RU", "domestic"),
+        ("“No,” said Jo Bloggs, a Moscow-based analyst.", "Jo Bloggs", "UA", "foreign"),
+        ("“No,” said Jo Bloggs, a Downing Street spokesman.", "Jo Bloggs", "GB", "domestic"),
+        ("“No,” said Jo Bloggs, the Kerala health minister.", "Jo Bloggs", "IN", "domestic"),
+        ("“No,” said Jo Bloggs, a Punjab official.", "Jo Bloggs", "PK", "unknown"),
+        ("“No,” said Jo Bloggs, a Senate aide.", "Jo Bloggs", "PH", "unknown"),
+        ("“No,” said Jo Bloggs, the Philippine Senate president.", "Jo Bloggs", "PH", "domestic"),
+        ("“No,” said Jo Bloggs, an English-language editor.", "Jo Bloggs", "JP", "unknown"),
+        ("“No,” said Jo Bloggs, an Iranian-American scientist.", "Jo Bloggs", "US", "domestic"),
+        ("“No,” said Jo Bloggs, a Latin American diplomat.", "Jo Bloggs", "US", "unknown"),
+        ("“No,” said Jo Bloggs, one of the Libyans.", "Jo Bloggs", "LY", "domestic"),
+        ("“No,” said President Jo Bloggs.", "Jo Bloggs", "PL", "unknown"),
+        ("“No,” Washington said.", "Washington", "US", "domestic"),
+    ],
+    ids=[
+        "capital-in-description",
+        "capital-of-another-country",
+        "seat-of-government-metonym",
+        "region-of-one-country-from-iso-3166-2",
+        "region-shared-by-two-countries-is-no-cue",
+        "senate-exists-in-many-countries",
+        "demonym-gives-the-senate-its-country",
+        "language-use-is-not-a-nationality",
+        "last-part-of-hyphenated-nationality-decides",
+        "region-name-containing-a-demonym",
+        "plural-demonym-no-crash",
+        "title-without-country-word-stays-unknown",
+        "capital-as-metonym-speaker",
+    ],
+)
+def test_second_pass_origin(text, speaker, country, origin):
+    assert _profile(text, speaker, speaker, country=country).origin == origin
+
+
+def test_subdivisions_skip_common_words_and_first_names():
+    # "Central" and "Union" are English words, "Victoria" a first name; none is a place
+    places = sources._lexicons().place_info
+    assert places.get("Kerala", (None,))[0] == "IN"
+    assert places.get("Gujarat", (None,))[0] == "IN"  # accent-free spelling of "Gujarāt"
+    for word in ("Central", "Union", "Nice"):
+        assert places.get(word, (None,))[0] is None

@@ -12,7 +12,8 @@ from ``tests/data/source_labels/labels.csv`` and the article texts, by path, fro
    "X of Y" names, the last word before "of"), case and accents ignored;
 3. prints coverage (labelled speakers found / labelled speakers) and, on the matched
    speakers, the accuracy of ``entity``, ``source_type``, ``origin``, ``gender`` (persons
-   only) and ``is_anonymous``.
+   only) and ``is_anonymous``, then the origin confusion table and its count of
+   wrong-direction answers (domestic read as foreign or the reverse).
 
 With ``--given-speakers`` step 1 is skipped: each labelled speaker is profiled directly,
 its mentions being the occurrences of its name's last word in the text. That scores
@@ -198,6 +199,35 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).assign(share=lambda d: d["correct"] / d["n"].where(d["n"] > 0))
 
 
+def origin_confusion(table: pd.DataFrame) -> pd.DataFrame:
+    """Labelled vs predicted origin on the matched speakers, zeros included.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``origin``, ``origin_pred``) pair of ``domestic``/``foreign``/``unknown``
+        with its count ``n`` and ``is_wrong_direction`` (domestic read as foreign or the
+        reverse: the one error origin must never make, since ``unknown`` is always allowed).
+    """
+    from analysis.sources import ORIGINS
+
+    dtype = pd.CategoricalDtype(ORIGINS, ordered=True)
+    matched = table.loc[table["matched"], ["origin", "origin_pred"]].astype(dtype)
+    return (
+        matched.groupby(["origin", "origin_pred"], observed=False)
+        .size()
+        .rename("n")
+        .reset_index()
+        .assign(
+            is_wrong_direction=lambda d: (
+                (d["origin"] != d["origin_pred"])
+                & (d["origin"] != "unknown")
+                & (d["origin_pred"] != "unknown")
+            )
+        )
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(
@@ -240,6 +270,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{labels['article_id'].nunique()} articles, {len(labels)} labelled speakers ({mode})")
     print(f"split: {args.split}")
     print(scores(table).round(3).to_string(index=False))
+    confusion = origin_confusion(table)
+    wrong = int(confusion.loc[confusion["is_wrong_direction"], "n"].sum())
+    print(f"origin wrong direction (domestic <-> foreign): {wrong} of {int(confusion['n'].sum())}")
+    print(
+        confusion.pivot(index="origin", columns="origin_pred", values="n")
+        .rename_axis(index="label \\ predicted", columns=None)
+        .to_string()
+    )
     if args.errors:
         for dim in DIMENSIONS:
             wrong = table.loc[table["matched"] & (table[dim] != table[f"{dim}_pred"])]
