@@ -697,7 +697,24 @@ def _units(text: str, para: Span, quotes: list[tuple[int, int, bool]]) -> list[t
                 units[-1] = (ps, e)
                 continue
         units.append((s, e))
+    if any(e - s > _MAX_UNIT for s, e in units):
+        units = [piece for s, e in units for piece in _cut(text, s, e)]
     return units
+
+
+_MAX_UNIT = 20_000  # characters; no real sentence is longer, runaway input is cut
+
+
+def _cut(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A runaway sentence (no sentence end for pages) in pieces of at most _MAX_UNIT."""
+    pieces = []
+    while e - s > _MAX_UNIT:
+        cut = text.rfind(" ", s + _MAX_UNIT // 2, s + _MAX_UNIT)
+        cut = cut if cut > s else s + _MAX_UNIT
+        pieces.append((s, cut))
+        s = cut
+    pieces.append((s, e))
+    return pieces
 
 
 def _clause_subject(toks: list[_Tok], stop: int) -> tuple[int, int] | None:
