@@ -182,12 +182,16 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+_SUBDIVISION_TYPES = re.compile(
+    r"state|province|region|prefecture|territory|emirate|governorate|country|autonomous",
+    re.IGNORECASE,
+)
 _SUBDIVISION_SUFFIX = re.compile(r"\s*(?:\[.*\]|\(.*\))|\s+(?:Sheng|Shi|Zizhiqu|SAR)$")
 
 
 @functools.cache
 def _common_english_words() -> frozenset[str]:
-    """Lowercase entries of TextBlob's part-of-speech lexicon (Brill; Brown and WSJ words)."""
+    """Words of TextBlob's part-of-speech lexicon (Brill; Brown and WSJ words), as spelt."""
     import importlib.resources
 
     path = importlib.resources.files("textblob") / "en" / "en-lexicon.txt"
@@ -195,7 +199,9 @@ def _common_english_words() -> frozenset[str]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:  # pragma: no cover - textblob is a dependency
         return frozenset()
-    return frozenset(word for line in lines if (word := line.split(" ", 1)[0]) and word.islower())
+    return frozenset(
+        word for line in lines if not line.startswith(";") and (word := line.split(" ", 1)[0])
+    )
 
 
 def _fold(name: str) -> str:
@@ -206,17 +212,22 @@ def _fold(name: str) -> str:
 def _subdivision_names(taken: set[str]) -> dict[str, str]:
     """Top-level subdivisions (states, provinces, regions) -> country code, when unambiguous.
 
-    From pycountry's ISO 3166-2 names, bracketed parts and Chinese suffixes removed, with an
-    accent-free spelling added ("Gujarāt" -> "Gujarat"). A name is kept only when it names
+    From pycountry's ISO 3166-2 names of first-level states, provinces, regions,
+    prefectures, territories, emirates and governorates (not municipalities, districts,
+    departments or parishes), bracketed parts and Chinese suffixes removed, with an
+    accent-free spelling added ("Kerala", "Jharkhand"). A name is kept only when it names
     a subdivision of one country, is not already a country, demonym or listed place, has
-    at least four letters, is not a first name (gender_guesser) and, for one-word names,
-    is not a common English word (TextBlob's lexicon: "Central", "Union", "Nice").
+    at least four letters, is not a first name (gender_guesser) and is not a word of
+    TextBlob's English lexicon (Brill, from the Brown and WSJ corpora) in any case: that
+    drops common words and names made only of them ("Central", "Western Province") and the names English news already uses for
+    something else, surnames and other places ("Herrera", "Mendoza", "Canterbury").
+    Well-known regions that this drops are listed by hand in ``source_places.txt``.
     """
     import pycountry
 
     countries: dict[str, set[str]] = {}
     for sub in pycountry.subdivisions:
-        if sub.parent_code is not None:
+        if sub.parent_code is not None or not _SUBDIVISION_TYPES.search(sub.type):
             continue
         name = _SUBDIVISION_SUFFIX.sub("", sub.name).strip()
         if not name or "," in name or "'" in name or len(name) < 4 or not name[0].isupper():
@@ -230,7 +241,8 @@ def _subdivision_names(taken: set[str]) -> dict[str, str]:
         if (
             len(codes) != 1
             or name in taken
-            or (len(words) == 1 and name.lower() in common)
+            or name in common
+            or all(w.lower() in common for w in re.split(r"[\s-]+", name))
             or _first_name_gender(words[0]) != "unknown"
         ):
             continue
