@@ -14,9 +14,13 @@ looked up outside the text, and a dimension the text does not settle is ``"unkno
   organisation's or descriptor's own words, then in the description (``source_official.txt``
   and the other type lexicons; the longest phrase wins at one position). Vague roles
   ("spokesman", "president", "director") decide only when nothing specific occurs.
-- ``origin``: the leftmost nationality word, country name or known organisation with a
-  country in those same words, compared with the article's country; "local"/"foreign" as a
-  fallback. Names of persons are never read as places ("Chad Wolf").
+- ``origin``: the leftmost nationality word, country name, capital or seat of government
+  ("Moscow", "Downing Street"), first-level region of one country (ISO 3166-2 via
+  pycountry) or known organisation with a country in those same words, compared with the
+  article's country; "local"/"foreign" as a fallback. Names of persons are never read as
+  places ("Chad Wolf"), language uses are no nationality ("English-language"), the last
+  part of "Iranian-American" decides, and a title with no such word stays ``"unknown"``
+  ("President Andrzej Duda"; "the Senate", which many countries have).
 - ``gender`` (persons only): an honorific before the name, then the pronouns that refer to
   the speaker, then gendered role nouns ("spokeswoman"), then the first name through
   ``gender_guesser``. This is an inference from wording and name statistics, not anyone's
