@@ -167,6 +167,23 @@ def test_abbreviation_before_a_comma_is_no_sentence_end():
     assert (quote.text, quote.speaker) == ("We will override it,", "Mitch McConnell")
 
 
+def test_quotation_after_a_participle_continues_the_direct_quote():
+    text = "“We can win,” Ann Lee said, adding that polls had tightened. “We will win.”"
+    quotes = extract_quotes(text)
+    # the first quote gets the second quotation as its fragment; the participle is its own
+    assert [q.text for q in quotes] == ["We can win, We will win.", "that polls had tightened"]
+    assert [q.cue for q in quotes] == ["said", "adding"]
+    assert quotes[1].speaker == "Ann Lee"
+
+
+def test_lower_case_title_word_stays_in_the_speaker():
+    text = '"Subpoenas are not optional," panel Chairman Jason Chaffetz said after the vote.'
+    (quote,) = extract_quotes(text)
+    assert quote.text == "Subpoenas are not optional,"
+    assert text[quote.speaker_start : quote.speaker_end] == "panel Chairman Jason Chaffetz"
+    assert quote.speaker == "Jason Chaffetz"  # title and lower-case lead dropped
+
+
 def test_interrupted_indirect_quote_is_split():
     text = "The economy, she said, is weak."
     (quote,) = extract_quotes(text)

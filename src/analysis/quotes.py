@@ -429,7 +429,6 @@ def _noun_phrase(
         if t.low in _DETERMINERS:
             break
         k -= 1
-    # a lower-case word glued to the front of a name is usually a verb or an adverb
     # "a narrator in the Clinton ad", "Mr. Morgan of the Sierra Club": one PP is allowed
     if (
         attach
@@ -445,10 +444,6 @@ def _noun_phrase(
             return (head[0], end)
     if not _boundary_before(toks, a, lo):
         return None
-    while (
-        a < j and not _is_cap(toks[a]) and toks[a].low not in _DETERMINERS and _is_cap(toks[a + 1])
-    ):
-        a += 1
     return (a, end)
 
 
@@ -843,8 +838,11 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
             while p > 0 and (toks[p].low in _FILLERS or _is_adverb(toks[p])):
                 p -= 1  # ", even suggesting", "and later added"
             lead = toks[p] if i else None
+            after_comma = lead is not None and (
+                lead.text == "," or (lead.quoted and p > 0 and toks[p - 1].text == ",")
+            )  # '..., adding' or '"...," adding'
             participle = lead is not None and (
-                (t.low.endswith("ing") and (lead.text == "," or lead.low in _ING_LEADS))
+                (t.low.endswith("ing") and (after_comma or lead.low in _ING_LEADS))
                 or lead.low in ("and", "but")
             )
             if participle:
@@ -1164,7 +1162,16 @@ def _continuation(
     qs, qe = _snap_to_quote(s, e, quotes, text)
     whole = (qs, qe) != (s, e) and qe > qs
     if para_drafts:
-        last = para_drafts[-1]
+        # the speaker of the paragraph's latest direct quotation goes on talking, even when
+        # a participle cue came after it ('"A," she said, adding that ... "B."')
+        last = next(
+            (
+                d
+                for d in reversed(para_drafts)
+                if d.frags and _fully_quoted(text, d.frags[-1], quotes)
+            ),
+            para_drafts[-1],
+        )
         opens = bool(_opening_at(quotes, s)) and text[s] in _QUOTE_CHARS
         if not whole and opens and last.frags and _fully_quoted(text, last.frags[-1], quotes):
             qs, qe, whole = _opening_at(quotes, s)[0][0], e, True
@@ -1251,6 +1258,13 @@ def _finish(text: str, drafts: list[_Draft]) -> list[Quote]:
                 mention = text[d.antecedent[0] : d.antecedent[1]]
             words = _name_words(mention)
             speaker = mention
+            lead = 0  # "panel Chairman Jason Chaffetz" -> "Chairman Jason Chaffetz"
+            while (
+                lead < len(words) - 1 and words[lead].islower() and words[lead] not in _DETERMINERS
+            ):
+                lead += 1
+            if lead and words[lead][:1].isupper():
+                words = _name_words(" ".join(words[lead:]))
             if words and words[0][:1].isupper():
                 speaker = " ".join(words)
                 full = names.get(words[-1])
