@@ -571,3 +571,37 @@ def test_unresolved_pronoun_is_unattributed(fake_stages, monkeypatch):
         == "he"
     )
     assert results.speakers.empty and fake_stages == []
+
+
+def test_shared_sentence_scores_equal_each_string_scored_alone(wikinews_path):
+    # The pipeline splits and VADER-scores each paragraph and sentence once per article and
+    # reuses them for the article, its journalist text, its quoted text and its quotes.
+    # Each level must still get exactly what score_text gives that string on its own.
+    import json
+    import math
+
+    from analysis.sentiment import score_text, split_quoted
+
+    lines = wikinews_path.read_text(encoding="utf-8").splitlines()[:30]
+    n_quotes = 0
+    for number, line in enumerate(lines):
+        record = json.loads(line)
+        text = record["text"]
+        result = analyze_article({"article_id": f"w{number}", "text": text}, sentiment=True)
+        for quote in result.quotes:
+            expected = score_text(quote["text"])
+            assert [quote[c] for c in pipeline.QUOTE_SENTIMENT] == [
+                getattr(expected, c) for c in pipeline.QUOTE_SENTIMENT
+            ]
+        n_quotes += len(result.quotes)
+        fragments = [f for quote in result.quotes for f in quote["fragments"]]
+        own, said = split_quoted(text, fragments)
+        for prefix, string in (("", text), ("journalist_", own), ("quoted_", said)):
+            if prefix == "quoted_" and not fragments:
+                assert math.isnan(result.article["quoted_vader_compound"])
+                continue
+            expected = score_text(string)
+            assert [result.article[prefix + c] for c in pipeline.QUOTE_SENTIMENT] == [
+                getattr(expected, c) for c in pipeline.QUOTE_SENTIMENT
+            ], (number, prefix)
+    assert n_quotes > 30  # the sample does exercise quotes (Wikinews quotes a lot)

@@ -41,6 +41,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError, DuplicateArticleError, RecordFormatError
 from analysis.quotes import extract_quotes
+from analysis.segment import split_paragraphs
 from analysis.sources import SOURCE_TYPES, profile_speaker
 from analysis.speakers import merge_speakers, speaker_key
 
@@ -312,7 +313,7 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
         )
 
     quotes = []
-    memo: dict[str, Any] = {}  # one score per distinct string of this article
+    memo = _Memo()  # one score per distinct string, sentence and paragraph of this article
     for i, quote in enumerate(found):
         name = names[i]
         profile = profiles.get(name)
@@ -354,20 +355,76 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
     return ArticleResult(meta, tuple(quotes), tuple(speakers), scored=sentiment)
 
 
-def _scores(text: str | None, prefix: str = "", *, memo: dict[str, Any]) -> dict[str, float]:
-    """The sentiment columns for a text (NaN for None); each distinct text scored once."""
-    from analysis.sentiment import score_text
+@dataclass(slots=True)
+class _Memo:
+    """Scores already computed for one article, so nothing is scored twice.
+
+    ``texts``: distinct string -> its sentiment columns (TextBlob on the whole string, VADER
+    as :func:`analysis.sentiment.vader_scores` defines it). ``sentences``: paragraph ->
+    its sentence texts (nupunkt). ``vader``: sentence piece -> VADER compound. The article,
+    its journalist text, its quoted text and its quotes share most paragraphs and
+    sentences, so those are split and scored once, and each string still gets exactly the
+    score it gets on its own.
+    """
+
+    texts: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    sentences: dict[str, list[str]] = field(default_factory=dict)
+    vader: dict[str, float] = field(default_factory=dict)
+
+
+def _sentences(paragraph: str, memo: _Memo) -> list[str]:
+    """Sentence texts of one paragraph, as :func:`analysis.segment.split_sentences` cuts them."""
+    found = memo.sentences.get(paragraph)
+    if found is None:
+        import nupunkt
+
+        pieces = (paragraph[start:end].strip() for start, end in nupunkt.sent_spans(paragraph))
+        found = memo.sentences[paragraph] = [piece for piece in pieces if piece]
+    return found
+
+
+def _vader_compound(text: str, memo: _Memo) -> float:
+    """``analysis.sentiment.vader_scores(text)[0]``, with sentences split and scored once."""
+    from analysis.sentiment import _pieces, _vader
+
+    pieces = [
+        piece
+        for paragraph in split_paragraphs(text)
+        for sentence in _sentences(paragraph.text, memo)
+        for piece in _pieces(sentence)
+    ]
+    if len(pieces) <= 1:
+        pieces = [text]
+    values = []
+    for piece in pieces:
+        value = memo.vader.get(piece)
+        if value is None:
+            value = memo.vader[piece] = _vader().polarity_scores(piece)["compound"]
+        values.append(value)
+    return float(sum(values) / len(values))
+
+
+def _scores(text: str | None, prefix: str = "", *, memo: _Memo) -> dict[str, float]:
+    """The sentiment columns for a text (NaN for None); each distinct text scored once.
+
+    ``polarity`` and ``subjectivity`` are ``TextBlob(text).sentiment`` and
+    ``vader_compound`` is ``analysis.sentiment.vader_scores(text)[0]``, exactly as
+    :func:`analysis.sentiment.score_text` gives them.
+    """
+    from textblob.en import sentiment as pattern_sentiment  # what TextBlob(text).sentiment calls
 
     if text is None:
         return {f"{prefix}{c}": math.nan for c in QUOTE_SENTIMENT}
-    score = memo.get(text)
+    score = memo.texts.get(text)
     if score is None:
-        score = memo[text] = score_text(text)
-    return {f"{prefix}{c}": getattr(score, c) for c in QUOTE_SENTIMENT}
+        polarity, subjectivity = pattern_sentiment(text)[:2]
+        score = (float(polarity), float(subjectivity), _vader_compound(text, memo))
+        memo.texts[text] = score
+    return {f"{prefix}{c}": value for c, value in zip(QUOTE_SENTIMENT, score, strict=True)}
 
 
 def _article_scores(
-    text: str, fragments: Sequence[tuple[int, int]], *, memo: dict[str, Any]
+    text: str, fragments: Sequence[tuple[int, int]], *, memo: _Memo
 ) -> dict[str, float]:
     """Tone of the article, its journalist's text and its quoted text (as ``article_sentiment``)."""
     from analysis.sentiment import split_quoted
