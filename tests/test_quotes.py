@@ -184,6 +184,13 @@ def test_lower_case_title_word_stays_in_the_speaker():
     assert quote.speaker == "Jason Chaffetz"  # title and lower-case lead dropped
 
 
+def test_split_quote_around_a_hearer():
+    text = '"It is new," Schiff told Capital Download on Wednesday, "and it is troubling."'
+    (quote,) = extract_quotes(text)
+    assert [text[s:e] for s, e in quote.fragments] == ["It is new,", "and it is troubling."]
+    assert quote.cue == "told"
+
+
 def test_interrupted_indirect_quote_is_split():
     text = "The economy, she said, is weak."
     (quote,) = extract_quotes(text)

@@ -945,6 +945,7 @@ def _attribute_unit(
         region_end = spk[1] if inverted else cb
         verb = toks[ca].low
         after = None
+        hearer_comma = False
         if inverted:
             j = region_end
             while j < nxt and not toks[j].quoted and toks[j].text not in ".;:":
@@ -961,6 +962,7 @@ def _attribute_unit(
                     after = _trim(text, toks[c].end, toks[nxt - 1].end)
         else:
             a = _skip_after_cue(toks, region_end - 1, nxt, verb)
+            hearer_comma = a > region_end and a < n and toks[a - 1].text == "," and toks[a].quoted
             if a + 1 < nxt and toks[a].low in _PARTICLES and not toks[a + 1].quoted:
                 a += 1  # "called on X to", "called for X", "accused X of": the particle is cue
             clausal = a < nxt and toks[a].low == "that"
@@ -998,7 +1000,8 @@ def _attribute_unit(
         if verb == "according" and before is not None:
             frags = [before]
         elif before is not None and after is not None:
-            comma_after = region_end < n and toks[region_end].text == ","
+            # '"A," Schiff told Capital Download on Wednesday, "B."' splits like '..., he said, "B."'
+            comma_after = (region_end < n and toks[region_end].text == ",") or hearer_comma
             gap = toks[region_start - 1]
             before_q = _fully_quoted(text, before, quotes)
             after_q = _fully_quoted(text, after, quotes)
