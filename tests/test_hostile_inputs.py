@@ -617,3 +617,15 @@ def test_cli_on_megabyte_runs_of_quotation_marks(tmp_path):
     expected = [len(HOSTILE_TEXTS[name].strip()) for name in sorted(names)]
     assert articles["n_chars"].tolist() == expected
     assert pd.read_csv(out / "problems.csv").empty
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="pipeline: an input metadata column named like a computed one (n_quotes, "
+    "quoted_share, polarity, ...) is silently overwritten by the count; keep it, e.g. as "
+    "meta_<name> as the loader does for source/encoding/furniture, or refuse it",
+)
+def test_metadata_named_like_a_computed_column_is_not_lost():
+    table = pd.DataFrame({"article_id": ["a"], "text": [GOOD], "n_quotes": ["editor's count: 7"]})
+    results = analyze(table, sentiment=False)
+    assert "editor's count: 7" in results.articles.astype(str).to_numpy()
