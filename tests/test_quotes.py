@@ -234,6 +234,11 @@ def test_quote_paragraph_without_cue_continues_the_previous_speaker():
     assert quotes[1].cue is None and quotes[1].speaker_start is None
 
 
+def test_stage_direction_in_quotes_continues_nobody():
+    text = "“We are ready,” said Ann Lee.\n\n“(CROSSTALK.)”"
+    assert [q.text for q in extract_quotes(text)] == ["We are ready,"]
+
+
 def test_quote_running_over_paragraphs_without_closing_mark():
     text = "Mr. Ode said: “We came early.\n\n“We left late.”"
     quotes = extract_quotes(text)

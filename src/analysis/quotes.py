@@ -1146,6 +1146,11 @@ def extract_quotes(text: str) -> list[Quote]:
     return _finish(text, drafts)
 
 
+def _speech_like(content: str) -> bool:
+    """Three words or more with lower-case letters: not "(CROSSTALK.)" or a one-word title."""
+    return len(content.split()) >= 3 and any(c.islower() for c in content)
+
+
 def _continuation(
     text: str,
     us: int,
@@ -1181,7 +1186,7 @@ def _continuation(
         if whole and last.frags and last.frags[-1][1] <= qs:
             last.frags.append((qs, qe))
         return
-    if not whole:
+    if not whole or not _speech_like(text[qs:qe]):
         return
     if us != para.start:
         return
