@@ -151,7 +151,6 @@ _DOUBLE_MARK = re.compile(r"[\"“”‘«»„‟‹›`]|''")  # quotation mar
 _TOKEN = re.compile(r"\w[\w’'.-]*\w|\w|[^\w\s]")
 _SPACE = frozenset(" \t\r\n\u00a0")
 _MARK_CHARS = " \t\r\n\u00a0,.!?;:—―\"'“”‘’«»„‟‹›`"
-_END_PUNCT = frozenset(".!?;,:")
 _DASHES = frozenset({"―", "—", "--", "–"})
 _SENT_END = frozenset(".!?")
 
@@ -243,30 +242,6 @@ def _is_title(tok: _Tok) -> bool:
 
 # ---------------------------------------------------------------------------------------
 # speakers
-
-
-_DAYS = frozenset(
-    {
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "today",
-        "yesterday",
-        "tonight",
-        "night",
-        "morning",
-        "afternoon",
-        "evening",
-        "week",
-        "month",
-        "year",
-        "weekend",
-    }
-)
 
 
 def _is_adverb(tok: _Tok) -> bool:
@@ -1292,7 +1267,7 @@ def _finish(text: str, drafts: list[_Draft]) -> list[Quote]:
                 start=s0,
                 end=e0,
                 fragments=tuple(merged),
-                kind=_kind(text, merged, _quote_spans_cache(text, merged)),
+                kind=_kind(text, merged, _marked_fragments(text, merged)),
                 speaker=speaker,
                 speaker_start=d.speaker[0] if d.speaker else None,
                 speaker_end=d.speaker[1] if d.speaker else None,
@@ -1304,8 +1279,8 @@ def _finish(text: str, drafts: list[_Draft]) -> list[Quote]:
     return out
 
 
-def _quote_spans_cache(text: str, frags: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
-    """Quotation spans around the fragments: the marks right outside each fragment."""
+def _marked_fragments(text: str, frags: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """The fragments that stand between quotation marks (or an unclosed mark and a line end)."""
     spans = []
     for s, e in frags:
         open_mark = s > 0 and text[s - 1] in _QUOTE_CHARS
