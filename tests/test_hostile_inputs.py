@@ -629,3 +629,36 @@ def test_metadata_named_like_a_computed_column_is_not_lost():
     table = pd.DataFrame({"article_id": ["a"], "text": [GOOD], "n_quotes": ["editor's count: 7"]})
     results = analyze(table, sentiment=False)
     assert "editor's count: 7" in results.articles.astype(str).to_numpy()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_jsonl_and_csv_in_utf16_or_utf32_with_a_bom(tmp_path, encoding):
+    # Windows tools save "Unicode" text as UTF-16 with a byte-order mark
+    text = "Zürich “talks”, said Ann."
+    write(
+        tmp_path,
+        "feed.jsonl",
+        (json.dumps({"id": "j", "text": text}, ensure_ascii=False) + "\n").encode(encoding),
+    )
+    write(tmp_path, "rows.csv", f'id,text\nc,"{text}"\n'.encode(encoding))
+    corpus = load_corpus(tmp_path)
+    assert corpus.problems.empty
+    assert corpus.articles[["article_id", "text", "encoding"]].values.tolist() == [
+        ["c", text, encoding],
+        ["j", text, encoding],
+    ]
+
+
+def test_utf16_jsonl_cut_inside_a_character(tmp_path):
+    # a download cut after an odd number of bytes leaves half a UTF-16 code unit at the end
+    line = json.dumps({"id": "kept", "text": "Whole line."}) + "\n"
+    write(tmp_path, "cut.jsonl", line.encode("utf-16") + "x".encode("utf-16-le")[:1])
+    corpus = load_corpus(tmp_path)
+    assert corpus.articles["article_id"].tolist() == ["kept"]
+    assert rows(corpus.problems) == [
+        (
+            "cut.jsonl:2",
+            "ArticleEncodingError",
+            "not valid utf-16 (truncated data); the rest of the file was skipped",
+        )
+    ]

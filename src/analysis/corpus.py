@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -704,51 +705,74 @@ def _read_jsonl(
     any_record = False
     line_limit = _record_limit(max_bytes)
     with path.open("rb") as stream:
-        for number, line in enumerate(_bounded_lines(stream, line_limit), start=1):
-            where = f"{source}:{number}"
-            if line is _TOO_LONG:
-                any_record = True
-                yield OversizeArticleError(
-                    where,
-                    f"line of over {_megabytes(line_limit)}, too long for an article under "
-                    f"the max_bytes limit of {max_bytes:,}",
-                )
-                continue
-            if number == 1:
-                line = line.removeprefix(codecs.BOM_UTF8)
-            if not line.strip():
-                continue
-            any_record = True
-            try:
-                try:
-                    decoded = line.decode("utf-8")
-                except UnicodeDecodeError as err:
-                    raise ArticleEncodingError(
-                        where, f"not UTF-8 (byte 0x{line[err.start]:02x} at column {err.start + 1})"
-                    ) from None
-                try:
-                    record = json.loads(decoded)
-                except json.JSONDecodeError as err:
-                    truncated = " (the file may be truncated)" if not line.endswith(b"\n") else ""
-                    raise RecordFormatError(
-                        where, f"not valid JSON: {err.msg} (column {err.colno}){truncated}"
-                    ) from None
-                except ValueError as err:  # e.g. an integer of more than 4300 digits
-                    raise RecordFormatError(where, f"not usable JSON: {err}") from None
-                except RecursionError:
-                    raise RecordFormatError(
-                        where, "not usable JSON: nested too deeply to read"
-                    ) from None
-                if not isinstance(record, dict):
-                    raise RecordFormatError(
+        encoding = _wide_encoding(stream)
+        if encoding is None:
+            lines = _bounded_lines(stream, line_limit)
+        else:  # UTF-16/32 with a byte-order mark: re-encoded line by line as UTF-8
+            wide = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape")
+            lines = _bounded_lines(_Utf8Lines(wide), line_limit)
+        number = 0
+        try:
+            for number, line in enumerate(lines, start=1):
+                where = f"{source}:{number}"
+                if line is _TOO_LONG:
+                    any_record = True
+                    yield OversizeArticleError(
                         where,
-                        f"a JSON {type(record).__name__}, expected an object with a 'text' field",
+                        f"line of over {_megabytes(line_limit)}, too long for an article under "
+                        f"the max_bytes limit of {max_bytes:,}",
                     )
-                yield _record_article(
-                    record, where, f"{stem}:{number}", defaults, "utf-8", max_bytes, strip_furniture
-                )
-            except CorpusError as err:
-                yield err
+                    continue
+                if number == 1:
+                    line = line.removeprefix(codecs.BOM_UTF8)
+                if not line.strip():
+                    continue
+                any_record = True
+                try:
+                    try:
+                        decoded = line.decode("utf-8")
+                    except UnicodeDecodeError as err:
+                        raise ArticleEncodingError(
+                            where,
+                            f"not UTF-8 (byte 0x{line[err.start]:02x} at column {err.start + 1})",
+                        ) from None
+                    try:
+                        record = json.loads(decoded)
+                    except json.JSONDecodeError as err:
+                        truncated = (
+                            " (the file may be truncated)" if not line.endswith(b"\n") else ""
+                        )
+                        raise RecordFormatError(
+                            where, f"not valid JSON: {err.msg} (column {err.colno}){truncated}"
+                        ) from None
+                    except ValueError as err:  # e.g. an integer of more than 4300 digits
+                        raise RecordFormatError(where, f"not usable JSON: {err}") from None
+                    except RecursionError:
+                        raise RecordFormatError(
+                            where, "not usable JSON: nested too deeply to read"
+                        ) from None
+                    if not isinstance(record, dict):
+                        raise RecordFormatError(
+                            where,
+                            f"a JSON {type(record).__name__}, expected an object with a 'text' field",
+                        )
+                    yield _record_article(
+                        record,
+                        where,
+                        f"{stem}:{number}",
+                        defaults,
+                        encoding or "utf-8",
+                        max_bytes,
+                        strip_furniture,
+                    )
+                except CorpusError as err:
+                    yield err
+        except UnicodeDecodeError as err:  # a UTF-16/32 file cut inside a character
+            any_record = True
+            yield ArticleEncodingError(
+                f"{source}:{number + 1}",
+                f"not valid {encoding} ({err.reason}); the rest of the file was skipped",
+            )
     if not any_record:
         yield EmptyArticleError(source, "empty file, no JSON lines")
 
@@ -760,6 +784,30 @@ _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 def _record_limit(max_bytes: int) -> int:
     """Longest JSONL line or CSV field read: room for escapes and metadata around the text."""
     return 4 * max_bytes + 1_000_000
+
+
+def _wide_encoding(stream: Any) -> str | None:
+    """``"utf-16"``/``"utf-32"`` when a binary stream opens with their byte-order mark.
+
+    The stream is left at its start.
+    """
+    head = stream.read(4)
+    stream.seek(0)
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Utf8Lines:
+    """A text stream seen as a binary one: ``readline`` returns UTF-8 bytes."""
+
+    text: Any
+
+    def readline(self, limit: int = -1) -> bytes:
+        return self.text.readline(limit).encode("utf-8", "surrogateescape")
 
 
 def _bounded_lines(stream: Any, limit: int) -> Iterator[bytes]:
