@@ -13,6 +13,24 @@ A corpus is a folder (searched recursively, in sorted order) or a single file:
 
 Every file or record that cannot be used becomes a row of ``Corpus.problems`` naming the
 file (and line) and the problem; the rest of the corpus always loads.
+
+Bad input (``tests/test_hostile_inputs.py`` exercises each rule):
+
+- Bytes: UTF-8 with or without BOM, UTF-16/32 with BOM (all three formats), UTF-16
+  without BOM and legacy encodings (cp1252 preferred) for ``.txt``; line ends become
+  ``\n``. Empty, white-space-only and binary files (a NUL byte, or over 1% control
+  characters) are problems. File names that are not UTF-8 appear as ``caf\\xe9.txt``.
+- Size: a ``.txt`` over ``max_bytes``, or a JSONL/CSV record whose text is, is a problem;
+  reads are bounded (a JSONL line over ``4 * max_bytes + 1 MB`` is skipped unread), so a
+  file with no newline cannot exhaust memory.
+- YAML (front matter, ``corpus.yaml``): scalars stay text (``NO`` is Norway, ``000123``
+  an id); aliases and too-deep nesting are refused.
+- JSONL: invalid, truncated, over-deep or over-long-number lines are problems, each
+  naming its line; lone surrogates become U+FFFD.
+- CSV: a quoting error skips only the lines of the bad record and reading resumes; a
+  byte the file's encoding cannot decode costs only its record.
+- Named pipes, devices, broken links and unreadable files or folders are problems;
+  nothing blocks.
 """
 
 from __future__ import annotations
