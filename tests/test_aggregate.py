@@ -22,8 +22,13 @@ from analysis.aggregate import (
     BALANCE_COLUMNS,
     CATEGORIES,
     add_period,
+    article_counts,
+    balance_from_counts,
+    count_column,
+    rank_speakers,
     sourcing_balance,
     speaker_concentration,
+    speaker_tally,
     top_speakers,
     wilson_interval,
 )
@@ -421,4 +426,82 @@ def test_speaker_concentration_by_hand():
         {"k": 1, "n_speakers": 3, "n_quotes": 3, "total": 8, "share": pytest.approx(3 / 8)},
         {"k": 2, "n_speakers": 3, "n_quotes": 5, "total": 8, "share": pytest.approx(5 / 8)},
         {"k": 10, "n_speakers": 3, "n_quotes": 6, "total": 8, "share": pytest.approx(6 / 8)},
+    ]
+
+
+def chunk_of(results, ids):
+    """The rows of ``results`` that belong to the articles ``ids`` (a chunk of the corpus)."""
+    return Results(
+        quotes=results.quotes.loc[results.quotes["article_id"].isin(ids)],
+        speakers=results.speakers.loc[results.speakers["article_id"].isin(ids)],
+        articles=results.articles.loc[results.articles["article_id"].isin(ids)],
+    )
+
+
+def test_article_counts_by_hand():
+    counts = article_counts(hand_results()).set_index("article_id")
+    assert counts.index.tolist() == ["a0", "a1", "a2"]  # every article, a0 with zeros
+    assert (counts.loc["a0"] == 0).all()
+    # a1: Roe's 2 official quotes (5+3 words), the resident's civilian quote, 1 unattributed
+    assert counts.loc["a1", count_column("source_type", "quotes", "official")] == 2
+    assert counts.loc["a1", count_column("source_type", "words", "official")] == 8
+    assert counts.loc["a1", count_column("source_type", "quotes", "unknown")] == 1
+    assert counts.loc["a1", count_column("is_anonymous", "quotes", "unattributed")] == 1
+    # a2: Doe (male person) twice; Acme is an organisation (no gender), left out of gender
+    assert counts.loc["a2", count_column("gender", "quotes", "male")] == 2
+    assert counts.loc["a2", count_column("gender", "speakers", "male")] == 1
+    assert (
+        counts.loc["a2", [count_column("gender", "quotes", g) for g in CATEGORIES["gender"]]].sum()
+        == 2
+    )
+    # 4 dimensions x 3 measures, each with its categories
+    assert counts.shape[1] == 3 * sum(len(c) for c in CATEGORIES.values())
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"by": "outlet"}, {"period": "M"}, {"by": "outlet", "ci": "wilson"}],
+    ids=["overall", "by-outlet", "by-month", "wilson"],
+)
+def test_balance_from_chunk_counts_is_the_balance_of_the_corpus(options):
+    # counts of two chunks, stacked in the "wrong" order, give the very same table
+    results = hand_results()
+    counts = pd.concat(
+        [article_counts(chunk_of(results, ["a2"])), article_counts(chunk_of(results, ["a0", "a1"]))]
+    )
+    expected = sourcing_balance(results, n_boot=300, **options)
+    got = balance_from_counts(results.articles, counts, n_boot=300, **options)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.to_csv() == expected.to_csv()
+
+
+def test_balance_from_counts_names_a_bad_matrix():
+    with pytest.raises(AnalysisError, match=r"counts: expected 3 rows .* 48 columns"):
+        balance_from_counts(hand_results().articles, np.zeros((2, 48)))
+
+
+def test_speaker_tallies_of_chunks_add_up_to_top_speakers():
+    results = with_roe_in_a2()
+    named = results.speakers.loc[~results.speakers["is_anonymous"]]
+    tallies = pd.concat(
+        [speaker_tally(named.loc[named["article_id"] == a]) for a in ("a2", "a1", "a0")]
+    )
+    got = rank_speakers(tallies, total=len(results.quotes), n=0)
+    pd.testing.assert_frame_equal(got, top_speakers(results, n=0))
+
+
+def test_speaker_tally_counts_an_article_once_per_key():
+    # one article names the same person twice under two spellings: one article, 3 quotes,
+    # and the spelling used in more rows wins
+    speakers = pd.DataFrame(
+        [
+            ("a1", "Jane Roe", "jane roe", 2, 8),
+            ("a1", "J. Roe", "jane roe", 1, 3),
+            ("a2", "Jane Roe", "jane roe", 1, 4),
+        ],
+        columns=["article_id", "speaker", "speaker_key", "n_quotes", "n_words"],
+    )
+    top = rank_speakers(speaker_tally(speakers), total=4)
+    assert top[["speaker", "n_articles", "n_quotes", "n_words"]].to_dict("records") == [
+        {"speaker": "Jane Roe", "n_articles": 2, "n_quotes": 4, "n_words": 15}
     ]

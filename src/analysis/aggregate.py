@@ -315,7 +315,121 @@ def sourcing_balance(
     keys = _groups(articles, by)
     positions = pd.Series(np.arange(len(keys)), index=keys["article_id"].astype("str"))
     counts, blocks = _count_matrix(results, positions, dimensions, measures)
+    return _balance_table(keys, counts, blocks, by=by, ci=ci, n_boot=n_boot, level=level, seed=seed)
 
+
+def count_column(dimension: str, measure: str, category: str) -> str:
+    """Name of a column of :func:`article_counts`: ``"<dimension>|<measure>|<category>"``."""
+    return f"{dimension}|{measure}|{category}"
+
+
+def article_counts(results: Any) -> pd.DataFrame:
+    """What :func:`sourcing_balance` counts, per article: the input of its bootstrap.
+
+    Parameters
+    ----------
+    results : Results
+        ``quotes``, ``speakers`` and ``articles`` tables (a chunk of a corpus is enough).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article of ``results.articles``, in its order: ``article_id``, then one
+        int64 column per (dimension, measure, category) of :data:`CATEGORIES` x
+        :data:`MEASURES` (named by :func:`count_column`): quotes, quoted words or speakers
+        of the article in that category (0 included). Tables of disjoint chunks, stacked,
+        give :func:`balance_from_counts` what :func:`sourcing_balance` computes on the
+        whole corpus, without holding its quotes.
+    """
+    _check_columns(results.quotes, ["article_id", "n_words", *DIMENSIONS], "quotes")
+    _check_columns(results.speakers, ["article_id", *DIMENSIONS], "speakers")
+    ids = results.articles["article_id"].astype("str").reset_index(drop=True)
+    positions = pd.Series(np.arange(len(ids)), index=ids)
+    counts, blocks = _count_matrix(results, positions, DIMENSIONS, MEASURES)
+    names = [
+        count_column(dimension, measure, category)
+        for dimension, measure, _, _ in blocks
+        for category in CATEGORIES[dimension]
+    ]
+    table = pd.DataFrame(counts.astype(np.int64), columns=names)
+    table.insert(0, "article_id", ids.astype("str"))
+    return table
+
+
+def balance_from_counts(
+    articles: pd.DataFrame,
+    counts: pd.DataFrame | np.ndarray,
+    *,
+    by: str | Sequence[str] | None = None,
+    period: str | None = None,
+    ci: str = "bootstrap",
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """:func:`sourcing_balance` (all dimensions and measures) from per-article counts.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        ``article_id`` and the ``by`` columns (``date`` with ``period``), one row per article.
+    counts : pandas.DataFrame or numpy.ndarray
+        From :func:`article_counts` (chunks stacked in any order; articles missing from it
+        count zero, articles not in ``articles`` are ignored), or its count columns as an
+        array whose rows are already those of ``articles``, in order.
+    by, period, ci, n_boot, level, seed
+        As in :func:`sourcing_balance`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same table, to the byte, as ``sourcing_balance(results, by=..., ...)`` on the
+        results the counts came from.
+    """
+    by = [by] if isinstance(by, str) else list(by or [])
+    if ci not in ("bootstrap", "wilson"):
+        raise AnalysisError(f"ci {ci!r}: expected 'bootstrap' or 'wilson'")
+    if not 0 < level < 1:
+        raise AnalysisError(f"level {level!r}: expected a number between 0 and 1")
+    if period is not None:
+        articles = add_period(articles, period)
+        by = [*by, "period"]
+    keys = _groups(articles, by)
+    blocks, first = [], 0
+    for dimension in DIMENSIONS:
+        for measure in MEASURES:
+            blocks.append((dimension, measure, first, len(CATEGORIES[dimension])))
+            first += len(CATEGORIES[dimension])
+    if isinstance(counts, pd.DataFrame):
+        names = [count_column(d, m, c) for d, m, _, _ in blocks for c in CATEGORIES[d]]
+        _check_columns(counts, ["article_id", *names], "counts")
+        matrix = (
+            counts.set_index(counts["article_id"].astype("str"))[names]
+            .reindex(keys["article_id"].astype("str"), fill_value=0)
+            .to_numpy(dtype=np.float64)
+        )
+    else:
+        matrix = np.asarray(counts, dtype=np.float64)
+        if matrix.shape != (len(keys), first):
+            raise AnalysisError(
+                f"counts: expected {len(keys)} rows (articles) and {first} columns, "
+                f"got {matrix.shape}"
+            )
+    return _balance_table(keys, matrix, blocks, by=by, ci=ci, n_boot=n_boot, level=level, seed=seed)
+
+
+def _balance_table(
+    keys: pd.DataFrame,
+    counts: np.ndarray,
+    blocks: list[tuple[str, str, int, int]],
+    *,
+    by: list[str],
+    ci: str,
+    n_boot: int,
+    level: float,
+    seed: int,
+) -> pd.DataFrame:
+    """The balance table from one row of counts per row of ``keys`` (see sourcing_balance)."""
     if by:
         grouped = keys.groupby(by, sort=True, dropna=False).indices
         groups = [((key,) if len(by) == 1 else key, rows) for key, rows in grouped.items()]
@@ -351,8 +465,10 @@ def sourcing_balance(
             )
         )
     table = pd.concat(frames, ignore_index=True) if frames else _empty_balance(by)
-    dimension_order = pd.CategoricalDtype(list(dimensions), ordered=True)
-    measure_order = pd.CategoricalDtype(list(measures), ordered=True)
+    dimensions = list(dict.fromkeys(d for d, _, _, _ in blocks))
+    measures = list(dict.fromkeys(m for _, m, _, _ in blocks))
+    dimension_order = pd.CategoricalDtype(dimensions, ordered=True)
+    measure_order = pd.CategoricalDtype(measures, ordered=True)
     position = {(d, c): i for d in CATEGORIES for i, c in enumerate(CATEGORIES[d])}
     order = table.assign(
         _dimension=table["dimension"].astype(dimension_order),
@@ -419,24 +535,92 @@ def top_speakers(
         ``n_quotes``, ``n_words``, ``share`` (of all quotes in the corpus, unattributed
         ones included).
     """
+    speakers = _named_speakers(results, include_anonymous)
+    return rank_speakers(speaker_tally(speakers), total=len(results.quotes), by=by, n=n)
+
+
+TALLY_COLUMNS = ["speaker_key", "speaker", "n_rows", "n_articles", "n_quotes", "n_words"]
+
+
+def speaker_tally(speakers: pd.DataFrame) -> pd.DataFrame:
+    """Speaker rows summed per (speaker_key, speaker): what :func:`rank_speakers` needs.
+
+    Tallies of disjoint sets of articles (chunks of a corpus, each article's rows in one
+    chunk) add up: concatenate them and sum per (speaker_key, speaker), or pass the
+    concatenation to :func:`rank_speakers`, which does. Memory grows with the number of
+    distinct speakers, not with rows.
+
+    Parameters
+    ----------
+    speakers : pandas.DataFrame
+        Rows of ``Results.speakers`` (``article_id``, ``speaker``, ``speaker_key``,
+        ``n_quotes``, ``n_words``), already filtered (e.g. anonymous sources left out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (speaker_key, speaker), sorted by them: ``n_rows`` (articles quoting
+        the speaker under this spelling), ``n_articles`` (articles in which the key first
+        appears under this spelling, so the sum per key counts each article once),
+        ``n_quotes``, ``n_words``.
+    """
+    _check_columns(
+        speakers, ["article_id", "speaker", "speaker_key", "n_quotes", "n_words"], "speakers"
+    )
+    table = speakers[["article_id", "speaker_key", "speaker", "n_quotes", "n_words"]].astype(
+        {"article_id": "str", "speaker_key": "str", "speaker": "str"}
+    )
+    first = ~table.duplicated(["article_id", "speaker_key"])
+    return (
+        table.assign(n_rows=1, n_articles=first.astype(np.int64))
+        .groupby(["speaker_key", "speaker"], as_index=False, sort=True)[
+            ["n_rows", "n_articles", "n_quotes", "n_words"]
+        ]
+        .sum()
+        .astype(dict.fromkeys(["n_rows", "n_articles", "n_quotes", "n_words"], "int64"))[
+            TALLY_COLUMNS
+        ]
+    )
+
+
+def rank_speakers(
+    tally: pd.DataFrame, *, total: int, by: str = "n_quotes", n: int = 10
+) -> pd.DataFrame:
+    """The most quoted speakers from a :func:`speaker_tally` (or several, concatenated).
+
+    Parameters
+    ----------
+    tally : pandas.DataFrame
+        Columns :data:`TALLY_COLUMNS`; rows with the same (speaker_key, speaker) are summed.
+    total : int
+        All quotes of the corpus (unattributed ones included): the denominator of ``share``.
+    by, n
+        As in :func:`top_speakers`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        What :func:`top_speakers` returns.
+    """
     if by not in ("n_quotes", "n_words", "n_articles"):
         raise AnalysisError(f"by {by!r}: expected 'n_quotes', 'n_words' or 'n_articles'")
-    speakers = _named_speakers(results, include_anonymous)
-    total = len(results.quotes)
+    _check_columns(tally, TALLY_COLUMNS, "tally")
+    pairs = (
+        tally.groupby(["speaker_key", "speaker"], as_index=False, sort=True)[
+            ["n_rows", "n_articles", "n_quotes", "n_words"]
+        ]
+        .sum()
+        .astype(dict.fromkeys(["n_rows", "n_articles", "n_quotes", "n_words"], "int64"))
+    )
     spelling = (
-        speakers.groupby(["speaker_key", "speaker"], as_index=False)
-        .size()
-        .sort_values(["speaker_key", "size", "speaker"], ascending=[True, False, True])
+        pairs.sort_values(["speaker_key", "n_rows", "speaker"], ascending=[True, False, True])
         .drop_duplicates("speaker_key")
         .set_index("speaker_key")["speaker"]
     )
     table = (
-        speakers.groupby("speaker_key", as_index=False)
-        .agg(
-            n_articles=("article_id", "nunique"),
-            n_quotes=("n_quotes", "sum"),
-            n_words=("n_words", "sum"),
-        )
+        pairs.groupby("speaker_key", as_index=False)[["n_articles", "n_quotes", "n_words"]]
+        .sum()
+        .astype(dict.fromkeys(["n_articles", "n_quotes", "n_words"], "int64"))
         .assign(
             speaker=lambda d: d["speaker_key"].map(spelling).astype("str"),
             share=lambda d: d["n_quotes"] / total if total else np.nan,

@@ -122,15 +122,20 @@ def figure_png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def standard_figures(results: Any, balance: pd.DataFrame) -> dict[str, Figure]:
+def standard_figures(
+    results: Any, balance: pd.DataFrame, *, top: pd.DataFrame | None = None
+) -> dict[str, Figure]:
     """The run's standard charts.
 
     Parameters
     ----------
-    results : Results-like
-        ``quotes``, ``speakers`` and ``articles`` tables (as :func:`top_speakers` needs).
+    results : Results-like or None
+        ``quotes``, ``speakers`` and ``articles`` tables (as :func:`top_speakers` needs);
+        not read when ``top`` is given.
     balance : pandas.DataFrame
         From :func:`analysis.aggregate.sourcing_balance` grouped by ``outlet``.
+    top : pandas.DataFrame, optional
+        The most quoted speakers, as ``top_speakers(results, n=15)`` gives them.
 
     Returns
     -------
@@ -161,7 +166,8 @@ def standard_figures(results: Any, balance: pd.DataFrame) -> dict[str, Figure]:
             title=title,
             noun="outlets",
         )
-    top = top_speakers(results, n=15)
+    if top is None:
+        top = top_speakers(results, n=15)
     figures["top_speakers"] = plot_bars(
         top,
         label="speaker",

@@ -49,12 +49,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from analysis.aggregate import sourcing_balance, top_speakers
+from analysis.aggregate import (
+    CATEGORIES,
+    TALLY_COLUMNS,
+    article_counts,
+    balance_from_counts,
+    count_column,
+    rank_speakers,
+    speaker_tally,
+)
+from analysis.aggregate import MEASURES as BALANCE_MEASURES
 from analysis.corpus import DEFAULT_MAX_BYTES, Article, iter_corpus
 from analysis.errors import CorpusError, OutputError
 from analysis.pipeline import (
@@ -79,13 +89,17 @@ FORMAT_VERSION = 1
 TABLES = ("quotes", "speakers", "articles", "balance", "problems")
 """Final tables, each written as ``<name>.parquet`` and ``<name>.csv``."""
 
-_PART_TABLES = ("quotes", "speakers", "articles", "failures", "index")
+_PART_TABLES = ("quotes", "speakers", "articles", "failures", "index", "counts")
+PARTS_VERSION = 2
+"""Layout of the parts; 2 added ``counts`` (per-article balance counts). Part of the settings,
+so parts of another layout are never reused."""
 _SORT_KEYS = {
     "quotes": (["article_id", "start", "end"], [True, True, True]),
     "speakers": (["article_id", "n_quotes", "speaker"], [True, False, True]),
     "articles": (["article_id"], [True]),
     "failures": (["article_id"], [True]),
     "index": (["article_id"], [True]),
+    "counts": (["article_id"], [True]),
 }
 _FRAGMENTS = pa.list_(pa.list_(pa.int64()))
 _TMP_PREFIX = ".tmp-"
@@ -293,7 +307,10 @@ def chunk_tables(
     """Analyse a chunk of article rows: its quotes, speakers, articles and failures.
 
     ``failures`` has one row per article whose analysis failed: ``article_id``, ``source``,
-    ``error``, ``problem``. Every table is sorted by ``article_id`` first.
+    ``error``, ``problem``. ``counts`` has one row per analysed article: what the sourcing
+    balance counts in it (:func:`analysis.aggregate.article_counts`), so the final balance
+    never needs the quotes of the whole corpus in memory. Every table is sorted by
+    ``article_id`` first.
     """
     results = [analyze_article(record, sentiment=sentiment) for record in records]
     tables = combine(results, sentiment=sentiment)
@@ -310,6 +327,7 @@ def chunk_tables(
         "speakers": tables.speakers,
         "articles": fill_metadata(tables.articles),
         "failures": failures.sort_values("article_id", kind="stable", ignore_index=True),
+        "counts": article_counts(tables),
     }
 
 
@@ -433,7 +451,7 @@ def run_corpus(
         )
     out = Path(out_dir)
     manifest = prepare_out_dir(out, force=force, corpus=corpus)
-    settings = {"sentiment": sentiment, "code": code_fingerprint()}
+    settings = {"sentiment": sentiment, "code": code_fingerprint(), "parts": PARTS_VERSION}
     salt = json.dumps(settings, sort_keys=True)
     if manifest is None or manifest.get("settings") != settings:
         manifest = {"format": FORMAT, "version": FORMAT_VERSION, "chunks": [], "next_chunk": 1}
@@ -496,9 +514,12 @@ def run_corpus(
     live = sorted(
         ((article_id, chunk) for digest, (article_id, chunk) in index.items() if digest in seen)
     )
-    files = write_final_tables(out, manifest["chunks"], live, loader_problems)
+    merged = write_final_tables(out, manifest["chunks"], live, loader_problems)
+    files = list(merged.files)
     summary = _summarise(out, counts, n_dropped, files)
-    files += write_report(out, summary, samples, title=f"newsroom-workbook: {Path(corpus).name}")
+    files += write_report(
+        out, summary, samples, title=f"newsroom-workbook: {Path(corpus).name}", merged=merged
+    )
     summary = replace(summary, files=tuple(files))
     manifest["complete"] = True
     manifest["n_articles"] = counts["articles"]
@@ -692,23 +713,111 @@ class _TableWriter:
         self._csv.close()
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class MergedTables:
+    """What :func:`write_final_tables` wrote, and the aggregates it gathered on the way.
+
+    Attributes
+    ----------
+    files : tuple of str
+        Files written, relative to the output folder.
+    article_ids : tuple of str
+        The rows of ``articles.parquet``, in order.
+    counts : numpy.ndarray
+        One row per row of ``articles.parquet``: the count columns of
+        :func:`analysis.aggregate.article_counts` (float64), the input of
+        :func:`analysis.aggregate.balance_from_counts`.
+    tally : pandas.DataFrame
+        :func:`analysis.aggregate.speaker_tally` of the named (not anonymous) speakers of the
+        corpus: one row per (speaker_key, speaker), the input of
+        :func:`analysis.aggregate.rank_speakers`.
+    """
+
+    files: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    counts: np.ndarray
+    tally: pd.DataFrame
+
+
+_COUNT_NAMES = [
+    count_column(dimension, measure, category)
+    for dimension in CATEGORIES
+    for measure in BALANCE_MEASURES
+    for category in CATEGORIES[dimension]
+]
+_TALLY_INPUT = ["article_id", "speaker", "speaker_key", "n_quotes", "n_words", "is_anonymous"]
+
+
+class _Tallier:
+    """Speaker tally of a stream of speaker rows, in memory that grows with distinct names.
+
+    Rows are added a run of whole articles at a time; they are tallied in batches of at
+    least ``_ROW_GROUP`` rows and the tallies summed whenever they pile up.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[pa.RecordBatch] = []
+        self._n_pending = 0
+        self._tallies: list[pd.DataFrame] = []
+        self._n_tallied = 0
+
+    def add(self, batches: Sequence[pa.RecordBatch]) -> None:
+        for batch in batches:
+            self._pending.append(batch.select(_TALLY_INPUT))
+            self._n_pending += batch.num_rows
+        if self._n_pending >= _ROW_GROUP:
+            self._tally()
+
+    def _tally(self) -> None:
+        if self._pending:
+            speakers = pa.Table.from_batches(self._pending).to_pandas(types_mapper=_CSV_TYPES.get)
+            named = speakers.loc[~speakers["is_anonymous"].astype("boolean").fillna(False)]
+            self._tallies.append(speaker_tally(named))
+            self._n_tallied += len(self._tallies[-1])
+        self._pending, self._n_pending = [], 0
+        if len(self._tallies) > 1 and self._n_tallied >= 4 * _ROW_GROUP:
+            self._tallies = [self._summed()]
+            self._n_tallied = len(self._tallies[0])
+
+    def _summed(self) -> pd.DataFrame:
+        if not self._tallies:
+            return pd.DataFrame(columns=TALLY_COLUMNS).astype(
+                {"speaker_key": "str", "speaker": "str"} | dict.fromkeys(TALLY_COLUMNS[2:], "int64")
+            )
+        numbers = TALLY_COLUMNS[2:]
+        return (
+            pd.concat(self._tallies, ignore_index=True)
+            .groupby(["speaker_key", "speaker"], as_index=False, sort=True)[numbers]
+            .sum()
+            .astype(dict.fromkeys(numbers, "int64"))
+        )
+
+    def result(self) -> pd.DataFrame:
+        self._tally()
+        return self._summed()
+
+
 def write_final_tables(
     out: Path,
     chunks: Sequence[str],
     live: Sequence[tuple[str, str]],
     loader_problems: Sequence[Mapping[str, str]],
-) -> list[str]:
-    """Merge the parts of ``chunks`` into the final tables; return the files written.
+) -> MergedTables:
+    """Merge the parts of ``chunks`` into the final tables; return what was written.
 
     ``live`` is every (article_id, chunk) to keep, sorted by article_id. Each part is sorted
     by article_id, so the tables come out in their key order by walking ``live`` and taking
     each run of consecutive articles from the same chunk; memory holds one batch per part
-    being read.
+    being read, the balance counts (a few dozen numbers per article) and the speaker tally
+    (one row per distinct speaker name), never the quotes or speakers of the corpus.
     """
     files: list[str] = []
     last_of: dict[str, str] = {}
     for article_id, chunk in live:
         last_of[chunk] = article_id
+    counts = np.zeros((len(live), len(_COUNT_NAMES)), dtype=np.float64)
+    ids: list[str] = []
+    tallier = _Tallier()
     with contextlib.ExitStack() as stack:
         writers = {}
         for name in ("quotes", "speakers", "articles", "failures"):
@@ -731,17 +840,29 @@ def write_final_tables(
             while j + 1 < len(live) and live[j + 1][1] == chunk:
                 j += 1
             last = live[j][0]
-            for name in ("quotes", "speakers", "articles", "failures"):
+            run: dict[str, list[pa.RecordBatch]] = {}
+            for name in ("quotes", "speakers", "articles", "failures", "counts"):
                 key = (chunk, name)
                 if key not in cursors:
                     cursors[key] = _Cursor(out / "parts" / f"{chunk}-{name}.parquet")
-                taken = cursors[key].take_until(last)
-                if name == "failures":
-                    failures.extend(taken)
-                else:
-                    tables[name].add(taken)
+                run[name] = cursors[key].take_until(last)
                 if last_of[chunk] == last:
                     cursors.pop(key).close()
+            failures.extend(run["failures"])
+            for name, writer in tables.items():
+                writer.add(run[name])
+            tallier.add(run["speakers"])
+            run_ids = [x for batch in run["articles"] for x in batch["article_id"].to_pylist()]
+            count_ids = [x for batch in run["counts"] for x in batch["article_id"].to_pylist()]
+            if run_ids != count_ids:
+                raise OutputError(
+                    f"{out / 'parts'}: chunk {chunk}: the counts part does not list the "
+                    "articles of the articles part; delete the folder and run again"
+                )
+            for batch in run["counts"]:
+                block = batch.select(_COUNT_NAMES).to_pandas().to_numpy(dtype=np.float64)
+                counts[len(ids) : len(ids) + len(block)] = block
+                ids.extend(batch["article_id"].to_pylist())
             i = j + 1
         for cursor in cursors.values():
             cursor.close()
@@ -754,7 +875,7 @@ def write_final_tables(
             writer.close()
         for name in [*tables, "problems"]:
             files.extend([f"{name}.parquet", f"{name}.csv"])
-    return files
+    return MergedTables(tuple(files), tuple(ids), counts[: len(ids)], tallier.result())
 
 
 def _empty_schema(name: str) -> pa.Schema:
@@ -818,53 +939,57 @@ def _write_frame(out: Path, name: str, frame: pd.DataFrame) -> list[str]:
 
 
 def write_report(
-    out: Path, summary: RunSummary, samples: Sequence[SampleArticle], *, title: str
+    out: Path,
+    summary: RunSummary,
+    samples: Sequence[SampleArticle],
+    *,
+    title: str,
+    merged: MergedTables | None = None,
 ) -> list[str]:
     """Write ``balance``, the standard figures (PNG and the CSV of their numbers) and
-    ``report.html`` from the final tables; return the files written.
+    ``report.html``; return the files written.
 
-    Only the columns the aggregates need are read (not quote texts), so memory stays far
-    below the size of the corpus.
+    With ``merged`` (what :func:`write_final_tables` gathered), the balance comes from the
+    per-article counts and the top speakers from the speaker tally, so no table of the
+    corpus is read back: memory grows with the number of articles (a few dozen numbers
+    each) and of distinct speakers, not with quotes. Without it, they are computed from the
+    final tables (only the columns they need).
     """
-    light = Results(
-        quotes=_read(
-            out,
-            "quotes",
-            ["article_id", "n_words", "source_type", "origin", "gender", "is_anonymous"],
-        ),
-        speakers=_read(
-            out,
-            "speakers",
-            [
-                "article_id",
-                "speaker",
-                "speaker_key",
-                "n_quotes",
-                "n_words",
-                "source_type",
-                "origin",
-                "gender",
-                "is_anonymous",
-            ],
-        ),
-        articles=_read(out, "articles", ["article_id", "outlet", "date"]),
-    )
-    balance = sourcing_balance(light, by="outlet")
+    articles = _read(out, "articles", ["article_id", "outlet", "date"])
+    if merged is None:
+        light = Results(
+            quotes=_read(out, "quotes", ["article_id", "n_words", *CATEGORIES]),
+            speakers=_read(out, "speakers", _TALLY_INPUT + list(CATEGORIES)[:-1]),
+            articles=articles,
+        )
+        counts: np.ndarray | pd.DataFrame = article_counts(light)
+        speakers = light.speakers
+        tally = speaker_tally(
+            speakers.loc[~speakers["is_anonymous"].astype("boolean").fillna(False)]
+        )
+        del light, speakers
+    else:
+        if list(merged.article_ids) != articles["article_id"].tolist():
+            raise OutputError(f"{out / 'articles.parquet'}: rows differ from the merged counts")
+        counts, tally = merged.counts, merged.tally
+    balance = balance_from_counts(articles, counts, by="outlet")
     files = _write_frame(out, "balance", balance)
-    top = top_speakers(light, n=15)
+    top = rank_speakers(tally, total=summary.n_quotes, n=15)
     figures = {}
-    for name, figure in standard_figures(light, balance).items():
+    for name, figure in standard_figures(None, balance, top=top).items():
         png = figure_png(figure)
         write_bytes_atomic(out, f"figures/{name}.png", png)
         figures[name] = png
         files.append(f"figures/{name}.png")
     files += [f"figures/{f}" for f in _write_frame(out / "figures", "top_speakers", top)]
     wanted = [s.article_id for s in samples]
-    quotes = pq.read_table(
-        out / "quotes.parquet",
-        columns=["article_id", "fragments", "speaker"],
-        filters=[("article_id", "in", wanted)] if wanted else None,
-    ).to_pylist()
+    quotes = []
+    if wanted:
+        quotes = pq.read_table(
+            out / "quotes.parquet",
+            columns=["article_id", "fragments", "speaker"],
+            filters=[("article_id", "in", wanted)],
+        ).to_pylist()
     spans: dict[str, list[tuple[int, int, str]]] = {}
     for quote in quotes:
         for start, end in quote["fragments"]:
@@ -924,6 +1049,7 @@ def read_results(out_dir: str | os.PathLike[str]) -> Results:
 __all__ = [
     "MANIFEST",
     "TABLES",
+    "MergedTables",
     "RunInterrupted",
     "RunSummary",
     "atomic_path",
@@ -934,4 +1060,5 @@ __all__ = [
     "run_corpus",
     "write_bytes_atomic",
     "write_final_tables",
+    "write_report",
 ]
