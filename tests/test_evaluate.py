@@ -8,7 +8,14 @@ import json
 import pytest
 
 from analysis.errors import CorpusError, RecordFormatError
-from analysis.evaluate import check_case_study, load_gold, main, quote_dicts, score
+from analysis.evaluate import (
+    check_case_study,
+    load_gold,
+    main,
+    polnear_convention,
+    quote_dicts,
+    score,
+)
 from analysis.quotes import extract_quotes
 
 TEXT = 'Ann Lee said "the vote is off" on Monday. Officials said prices rose.'
@@ -169,3 +176,21 @@ def test_seed_command_reports_missing_gold(tmp_path, capsys):
     (tmp_path / "a.txt").write_text("text", encoding="utf-8")
     assert main(["--seed", str(tmp_path / "a.txt")]) == 2
     assert "a.gold.json: cannot read" in capsys.readouterr().err
+
+
+def test_polnear_convention_joins_a_continuation_in_the_same_paragraph():
+    # "B." is a second quote (new sentence) for the workbook, a second fragment for PolNeAR;
+    # the quote of the next paragraph keeps its own attribution
+    text = "“A is so,” said Ann Lee, a coach. “B is so.”\n\n“C is so.”"
+    quotes = extract_quotes(text)
+    assert len(quotes) == 3
+    joined = polnear_convention(text, quotes)
+    assert [q.fragments for q in joined] == [((1, 9), (35, 43)), ((47, 55),)]
+    assert [q.speaker for q in joined] == ["Ann Lee", "Ann Lee"]
+    assert joined[0].text == "A is so, B is so."
+
+
+def test_polnear_convention_keeps_quotes_with_their_own_cue():
+    text = "“A is so,” said Ann Lee. “B is so,” said Bo Li."
+    quotes = extract_quotes(text)
+    assert polnear_convention(text, quotes) == quotes

@@ -617,10 +617,9 @@ class _Draft:
     paragraph: int
     speaker_name: str | None = None  # set for continuations
     follows: _Draft | None = None  # a continuation: the draft whose speaker it takes
-    colon: bool = False
-    antecedent: tuple[int, int] | None = (
-        None  # what a relative "who"/"which" stands for  # cue ends its paragraph with a colon: the content comes next
-    )
+    colon: bool = False  # cue ends its paragraph with a colon: the content comes next
+    antecedent: tuple[int, int] | None = None  # what a relative "who"/"which" stands for
+    in_clause: bool = False  # a quotation that is part of a clause: kind "mixed"
 
 
 _QUOTE_OPENS_SENTENCE = re.compile(r"(?<=[.!?])[”\"’»]?[ \u00a0]+(?=[“«„])")
@@ -1043,7 +1042,7 @@ def _copula_quote(
             while a < b and toks[a].low in _DETERMINERS:
                 a += 1
             spk_span = (toks[a].start, toks[b - 1].end)
-            return [_Draft([(qs, qe)], spk_span, None, None, para_index)]
+            return [_Draft([(qs, qe)], spk_span, None, None, para_index, in_clause=True)]
     return []
 
 
@@ -1159,7 +1158,12 @@ def _continuation(
         if not whole and opens and last.frags and _fully_quoted(text, last.frags[-1], quotes):
             qs, qe, whole = _opening_at(quotes, s)[0][0], e, True
         if whole and last.frags and last.frags[-1][1] <= qs:
-            last.frags.append((qs, qe))
+            # a new sentence is a new quote by the same speaker ('"A," said X, a consultant.
+            # "B."'); only an attribution inside one sentence splits a quote
+            # a new sentence is a new quote by the same speaker ('"A," said X, a consultant.
+            # "B."'): only an attribution inside one sentence splits a quote (issue 4)
+            follows = last if last.follows is None else last.follows
+            para_drafts.append(_Draft([(qs, qe)], None, None, None, pi, follows=follows))
         return
     if not whole or not _speech_like(text[qs:qe]):
         return
@@ -1267,7 +1271,9 @@ def _finish(text: str, drafts: list[_Draft]) -> list[Quote]:
                 start=s0,
                 end=e0,
                 fragments=tuple(merged),
-                kind=_kind(text, merged, _marked_fragments(text, merged)),
+                kind="mixed"
+                if d.in_clause
+                else _kind(text, merged, _marked_fragments(text, merged)),
                 speaker=speaker,
                 speaker_start=d.speaker[0] if d.speaker else None,
                 speaker_end=d.speaker[1] if d.speaker else None,
