@@ -194,6 +194,15 @@ def _single_person(
     return None
 
 
+def _by_last_word(keys: list[str], words: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Keys grouped by their last word, in the order given: a name's tail shares it."""
+    groups: dict[str, list[str]] = {}
+    for key in keys:
+        if words[key]:
+            groups.setdefault(words[key][-1], []).append(key)
+    return groups
+
+
 def merge_speakers(names: Iterable[str | None]) -> dict[str, str | None]:
     """Map every speaker string of one article to the speaker it refers to.
 
@@ -234,9 +243,10 @@ def merge_speakers(names: Iterable[str | None]) -> dict[str, str | None]:
     groups: dict[str, list[str]] = {}
     for form in seen:
         groups.setdefault(speaker_key(form) or form, []).append(form)
-    order = {key: min(list(seen).index(f) for f in forms) for key, forms in groups.items()}
+    first = {form: i for i, form in enumerate(seen)}  # first-seen position of each form
+    order = {key: min(first[f] for f in forms) for key, forms in groups.items()}
     canonical_of_key = {
-        key: min(forms, key=lambda f: (-len(f.split()), -seen[f], list(seen).index(f)))
+        key: min(forms, key=lambda f: (-len(f.split()), -seen[f], first[f]))
         for key, forms in groups.items()
     }
 
@@ -247,18 +257,22 @@ def merge_speakers(names: Iterable[str | None]) -> dict[str, str | None]:
     named = [key for key, forms in groups.items() if any(is_name(f) for f in forms)]
     core = {key: words[key][_title_end(canonical_of_key[key].split()) :] for key in named}
     plain = [key for key in named if core[key] == words[key]]
+    plain_by_last = _by_last_word(plain, words)
     target: dict[str, str] = {}
     for key in named:
         if core[key] == words[key] or not core[key]:
             continue
         tail = core[key]
-        found = _single_person([o for o in plain if words[o][-len(tail) :] == tail], words, order)
+        ending = plain_by_last.get(tail[-1], [])
+        found = _single_person([o for o in ending if words[o][-len(tail) :] == tail], words, order)
         if found is not None:
             target[key] = found
     pool = [key for key in named if key not in target]
+    pool_by_last = _by_last_word(pool, words)
     for key in pool:
         tail = words[key]
-        longer = [o for o in pool if len(words[o]) > len(tail) and words[o][-len(tail) :] == tail]
+        ending = pool_by_last.get(tail[-1], []) if tail else pool
+        longer = [o for o in ending if len(words[o]) > len(tail) and words[o][-len(tail) :] == tail]
         found = _single_person(longer, words, order)
         if found is not None:
             target[key] = found
