@@ -184,6 +184,40 @@ def test_attribution_interrupting_one_sentence_is_one_split_quote():
     assert [text[s:e] for s, e in quote.fragments] == ["We lost,", "but we will be back."]
 
 
+def test_verb_without_content_leaves_its_words_to_the_next_cue():
+    # "continuing" is a listed verb with nothing reported after it; the whole clause before
+    # ", he said" is what he said
+    (quote,) = extract_quotes("Those discussions are continuing, he said.")
+    assert (quote.text, quote.speaker, quote.cue) == (
+        "Those discussions are continuing",
+        "he",
+        "said",
+    )
+
+
+def test_listed_verb_right_after_a_cue_comma_is_content_not_an_inverted_cue():
+    # "celebrated" after "Mr. Bush said," starts the second piece of what Bush said
+    text = "The museum, Mr. Bush said, celebrated several of his heroes."
+    (quote,) = extract_quotes(text)
+    assert [text[s:e] for s, e in quote.fragments] == [
+        "The museum",
+        "celebrated several of his heroes",
+    ]
+    assert quote.speaker == "Bush"
+
+
+def test_clause_after_and_is_no_appositive_of_the_speaker():
+    # ", and the meeting deteriorated from there," is a clause, so "Republicans" before it
+    # is no speaker; the inverted "said one GOP source (in the room)" is
+    text = (
+        "It went badly with Republicans, and the meeting deteriorated from there, "
+        "said one GOP source in the room."
+    )
+    (quote,) = extract_quotes(text)
+    assert quote.speaker == "one GOP source"
+    assert quote.text == "It went badly with Republicans, and the meeting deteriorated from there"
+
+
 def test_abbreviation_before_a_comma_is_no_sentence_end():
     text = "“We will override it,” Senator Mitch McConnell, R-Ky., said."
     (quote,) = extract_quotes(text)

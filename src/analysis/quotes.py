@@ -336,6 +336,8 @@ def _speaker_before(toks: list[_Tok], i: int, lo: int) -> tuple[int, int] | None
         if k < lo or toks[k].text != "," or k == j - 1:
             return None
         head = toks[k + 1]
+        if head.low in _COORDINATORS or head.low in ("and", "or"):
+            return None  # ", and the meeting deteriorated from there, said": a clause
         if not (head.low in _DETERMINERS or head.low == "who" or not _is_cap(head)):
             before = _noun_phrase(toks, k, lo)
             if (
@@ -828,8 +830,10 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
                     open_after = True
                 i += 1
                 continue
-            if prev is not None and (prev.quoted or prev.text == ","):
-                # "..., said Batchelder." / "“...,” says the report, “...”"
+            after_cue = prev is not None and found and found[-1][1] == i - 1
+            if prev is not None and (prev.quoted or prev.text == ",") and not after_cue:
+                # "..., said Batchelder." / "“...,” says the report, “...”"; not the content
+                # of a cue right before ("X, he said, celebrated ...")
                 spk = _speaker_after(toks, i, n)
                 if spk is not None and (spk[1] >= n - 1 or toks[spk[1]].text == ","):
                     found.append((i, i + 1, spk, True))
@@ -1013,7 +1017,8 @@ def _attribute_unit(
             if ante is not None:
                 draft.antecedent = (toks[ante[0]].start, toks[ante[1] - 1].end)
         drafts.append(draft)
-        consumed = max(consumed, nxt)
+        if frags or draft.colon:
+            consumed = max(consumed, nxt)  # a cue with no content leaves its text to the next
     return drafts
 
 
