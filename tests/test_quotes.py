@@ -24,6 +24,7 @@ OWN_LEXICONS = [
     "object_verbs",
     "colon_labels",
     "grammar_words",
+    "noun_cues",
 ]
 
 
@@ -216,6 +217,36 @@ def test_clause_after_and_is_no_appositive_of_the_speaker():
     (quote,) = extract_quotes(text)
     assert quote.speaker == "one GOP source"
     assert quote.text == "It went badly with Republicans, and the meeting deteriorated from there"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "There is no proof for Ann Lee’s claim that the vote was rigged.",
+            ("that the vote was rigged", "Ann Lee", "claim", "Ann Lee’s"),
+        ),
+        (
+            "There were allegations that the mayor took bribes.",
+            ("that the mayor took bribes", None, "allegations", None),
+        ),
+        (
+            "Critics mocked Ann Lee’s claim that the vote was rigged.",
+            ("Ann Lee’s claim that the vote was rigged", "Critics", "mocked", "Critics"),
+        ),
+        ("He charges that the board lied.", ("that the board lied", "He", "charges", "He")),
+    ],
+    ids=[
+        "possessive owner is the source",
+        "no owner: no source",
+        "noun inside the content of a verb cue stays content",
+        "'charges' after a subject is the verb",
+    ],
+)
+def test_noun_cue_with_that_clause(text, expected):
+    (quote,) = extract_quotes(text)
+    mention = None if quote.speaker_start is None else text[quote.speaker_start : quote.speaker_end]
+    assert (quote.text, quote.speaker, quote.cue, mention) == expected
 
 
 def test_abbreviation_before_a_comma_is_no_sentence_end():

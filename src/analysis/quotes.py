@@ -137,7 +137,9 @@ _SUBJECT_PRONOUNS, _NESTED_LEADS, _ING_LEADS = (
 )
 _OBJECT_VERBS = load_lexicon("object_verbs")
 _COLON_LABELS = load_lexicon("colon_labels")
+_NOUN_CUES = frozenset(form.lower() for line in load_lines("noun_cues") for form in line.split())
 _BASE_FORMS = frozenset(line.split()[0].lower() for line in load_lines("reporting_verbs"))
+_TRIGGER_WORDS = _VERB_WORDS | _NOUN_CUES
 
 # ---------------------------------------------------------------------------------------
 # quotation marks
@@ -772,6 +774,34 @@ def _subject_after_comma(toks: list[_Tok], i: int) -> tuple[int, int] | None:
     return None
 
 
+def _opens_clause(tok: _Tok) -> bool:
+    """A word that can start a complement clause: a subject pronoun, determiner or name."""
+    return tok.low in _SUBJECT_PRONOUNS or tok.low in _DETERMINERS or _is_cap(tok) or tok.quoted
+
+
+def _noun_lead(tok: _Tok) -> bool:
+    """A determiner or possessive: the next word is a noun ("the charges", "his claims")."""
+    return tok.low in _DETERMINERS or tok.low in _POSSESSIVES or tok.low.endswith(("'s", "’s"))
+
+
+_POSSESSIVES = frozenset({"his", "her", "their", "its"})
+
+
+def _possessor(toks: list[_Tok], i: int) -> tuple[int, int] | None:
+    """The owner of a noun cue at ``i``: "his claim", "Donald Trump’s claim", or None."""
+    if i == 0:
+        return None
+    prev = toks[i - 1]
+    if prev.low in _POSSESSIVES:
+        return (i - 1, i)
+    if prev.low.endswith(("'s", "’s")) and _is_cap(prev):
+        a = i - 1
+        while a > 0 and i - a < 5 and (_is_cap(toks[a - 1]) or _is_title(toks[a - 1])):
+            a -= 1
+        return (a, i)
+    return None
+
+
 def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None, bool]]:
     """Cues of one sentence as (first token, end token, speaker token range, inverted)."""
     n = len(toks)
@@ -795,6 +825,23 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
                 found.append((i, i + 2, spk, True))
                 i = spk[1]
                 continue
+        elif (
+            t.low in _NOUN_CUES
+            and not open_after  # "Critics mocked her claim that ...": the verb's content
+            and (t.low not in _VERBS or (prev is not None and _noun_lead(prev)))
+            and i + 2 < n
+            and toks[i + 1].low == "that"
+            and not toks[i + 1].quoted
+            and _opens_clause(toks[i + 2])
+        ):
+            # "his claim that ...", "the allegation that ...": the possessor is the source
+            spk = _possessor(toks, i)
+            if spk is None and not found:
+                spk = _clause_subject(toks, i)  # "The woman disputes the idea that ..."
+            found.append((i, i + 1, spk, False))
+            open_after = True
+            i += 1
+            continue
         elif t.text in _DASHES and prev is not None and prev.quoted:
             spk = _speaker_after(toks, i, n)
             if spk is not None and _is_cap(toks[spk[0]]):
@@ -884,7 +931,7 @@ _TRIGGER_CHARS = re.compile(r"[:―—–]|--")
 def _may_attribute(text: str, start: int, end: int) -> bool:
     """Cheap test (C-speed) that a sentence holds a cue word, "according", a colon or a dash."""
     chunk = text[start:end]
-    return not _VERB_WORDS.isdisjoint(_WORD.findall(chunk.lower())) or bool(
+    return not _TRIGGER_WORDS.isdisjoint(_WORD.findall(chunk.lower())) or bool(
         _TRIGGER_CHARS.search(chunk)
     )
 
