@@ -249,6 +249,30 @@ def test_noun_cue_with_that_clause(text, expected):
     assert (quote.text, quote.speaker, quote.cue, mention) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Said Tim Ellis: “I see no interest in reform.”",
+            ("I see no interest in reform.", "Tim Ellis", "Said"),
+        ),
+        ("Added Ann Lee, “We will be back.”", ("We will be back.", "Ann Lee", "Added")),
+        (
+            "Trump Could Address Clean Energy, Lindsey Graham Says.",
+            ("Trump Could Address Clean Energy", "Lindsey Graham", "Says"),
+        ),
+    ],
+    ids=[
+        "'Said X:' opening the sentence: the verb is no part of the name",
+        "'Added X,' likewise with a comma",
+        "title-case headline ending in 'Name Says.'",
+    ],
+)
+def test_inverted_cue_opening_or_closing_a_sentence(text, expected):
+    (quote,) = extract_quotes(text)
+    assert (quote.text, quote.speaker, quote.cue) == expected
+
+
 def test_abbreviation_before_a_comma_is_no_sentence_end():
     text = "“We will override it,” Senator Mitch McConnell, R-Ky., said."
     (quote,) = extract_quotes(text)

@@ -557,7 +557,7 @@ def _clause_end(toks: list[_Tok], a: int, hi: int) -> int:
         t = toks[k]
         if t.quoted:
             continue
-        if t.low in _STOP_WORDS:
+        if t.low in _STOP_WORDS or t.text == ";":
             return k
         if t.text != "," or k + 1 >= hi:
             continue
@@ -747,7 +747,11 @@ def _headline_verb(toks: list[_Tok], i: int, title_case: bool) -> bool:
         and toks[i].low.endswith("s")
         and 0 < i < len(toks) - 1
         and _is_cap(toks[i - 1])
-        and (_is_cap(toks[i + 1]) or toks[i + 1].quoted)
+        and (
+            _is_cap(toks[i + 1])
+            or toks[i + 1].quoted
+            or (i + 2 == len(toks) and toks[i + 1].text in _SENT_END)  # "..., Graham Says."
+        )
     )
 
 
@@ -840,6 +844,21 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
                 spk = _clause_subject(toks, i)  # "The woman disputes the idea that ..."
             found.append((i, i + 1, spk, False))
             open_after = True
+            i += 1
+            continue
+        elif i == 0 and t.low in _VERBS and t.text[0].isupper() and not t.low.endswith("ing"):
+            # 'Said Ellis: "..."' / 'Added Lee, "..."': an inverted cue opening the sentence
+            spk = _speaker_after(toks, 0, n)
+            if (
+                spk is not None
+                and _is_cap(toks[spk[0]])
+                and spk[1] + 1 < n
+                and toks[spk[1]].text in ":,"
+                and toks[spk[1] + 1].quoted
+            ):
+                found.append((0, 1, spk, True))
+                i = spk[1]
+                continue
             i += 1
             continue
         elif t.text in _DASHES and prev is not None and prev.quoted:
@@ -977,6 +996,8 @@ def _attribute_unit(
                 j += 1
             if j < nxt and toks[j].quoted and j > region_end and toks[region_end].text == ",":
                 after = _trim(text, toks[j].start, toks[nxt - 1].end)
+            elif j == region_end and j + 1 < nxt and toks[j].text == ":" and toks[j + 1].quoted:
+                after = _trim(text, toks[j + 1].start, toks[nxt - 1].end)  # 'Said Ellis: "..."'
             elif verb == "according" and region_start <= consumed + 1:
                 # "According to a complaint filed by the SEC, the developers ...": the
                 # content starts after the first comma that closes the source
@@ -1098,11 +1119,18 @@ def _copula_quote(
     return []
 
 
+def _inverted_verb(word: str) -> bool:
+    """A capitalised past or -s form of a reporting verb ("Said", "Added"), not a base form
+    that is also a first name ("Hope", "Grant")."""
+    low = word.lower()
+    return word[:1].isupper() and low in _VERBS and low not in _BASE_FORMS
+
+
 def _headline_colon(text: str, para: Span) -> _Draft | None:
     """``Pence: ...`` / ``"WALLACE: ...`` at the start of a paragraph."""
     m = _HEAD.match(text, para.start, para.end)
-    if m is None or m.group(1).lower() in _COLON_LABELS:
-        return None
+    if m is None or m.group(1).lower() in _COLON_LABELS or _inverted_verb(m.group(1).split()[0]):
+        return None  # 'Said Ellis: "..."' is an inverted cue, read with the sentence
     s, e = _trim(text, m.end(), para.end)
     if len(text[s:e].split()) < 3:
         return None
@@ -1253,8 +1281,8 @@ def _full_names(text: str) -> dict[str, str]:
     counts: dict[str, int] = {}
     for m in _NAME_RUN.finditer(text):
         words = [w for w in _name_words(m.group().strip()) if w]
-        while words and words[0].lower() in _NOT_NAMES:
-            words = words[1:]  # "What Mr. Obama", "But Megan Hester"
+        while words and (words[0].lower() in _NOT_NAMES or _inverted_verb(words[0])):
+            words = words[1:]  # "What Mr. Obama", "But Megan Hester", "Said Tim Ellis"
         if len(words) >= 2 and words[0][0].isupper():
             full = " ".join(words)
             counts[full] = counts.get(full, 0) + 1
