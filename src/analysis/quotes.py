@@ -29,17 +29,28 @@ How it works
    ``X said:`` before a quoted paragraph, ``Name: ...`` headlines and transcripts,
    ``"..." ― Name`` signatures, title-case headlines (``Obama Says ...``) and
    ``The Department is "watching very carefully"`` are handled too.
-5. A quotation with no cue continues the previous speaker: as a further fragment in the
-   same paragraph, or as its own quote at the start of one of the next two paragraphs.
+   Nouns with a complement clause are cues too (``noun_cues.txt``: ``Ann Lee's claim
+   that ...``, ``allegations that ...``); the possessor, else the sentence subject, is
+   the source.
+5. A quotation with no cue continues the previous speaker as a quote of its own (kind
+   and speaker of its own, no cue or mention): a sentence that is one quotation after an
+   attribution sentence (``"A," said X, a consultant. "B."`` is two quotes, as the issue
+   defines it; only a cue inside one sentence makes a split quote), or a quotation opening
+   one of the next two paragraphs. PolNeAR joins the first case into one attribution;
+   :func:`analysis.evaluate.polnear_convention` converts for scoring.
+   A quotation that is part of a clause (``The Department is "watching very carefully"
+   for ...``) is ``"mixed"``; ``"direct"`` is a whole quoted utterance.
 6. Each mention is resolved to the most frequent full form of the name in the article
    ("Richards", "Ms. Richards" -> "Marie Richards"); "he"/"she"/"they" to the previous named
    speaker; a relative "who"/"which" to the noun phrase before its comma.
 
 Limits
 ------
-Rules find attributions introduced by a listed verb or pattern. Attributions cued by
-nouns ("his claim that"), by unlisted action verbs ("took Trump through"), or whose
-speaker is far from the cue are missed; clause ends are guessed from punctuation. See
+Rules find attributions introduced by a listed verb, noun or pattern. Attributions cued
+by unlisted action verbs ("took Trump through", "is raising questions about"), nouns
+without a "that" clause ("allegations of fraud"), speakerless passives ("was accused
+of"), or whose speaker is far from the cue are missed; clause ends are guessed from
+punctuation. A noun cue before a relative "that" ("the claim that he made") is misread. See
 ``python -m analysis.evaluate`` for measured precision and recall.
 """
 
