@@ -273,6 +273,17 @@ def test_inverted_cue_opening_or_closing_a_sentence(text, expected):
     assert (quote.text, quote.speaker, quote.cue) == expected
 
 
+def test_quantified_subjects_are_speakers():
+    # "Nearly eight of 10 voters": the adverb before the number belongs to the subject;
+    # "All" alone is the subject of "agreed", and no antecedent for a later "he"
+    (poll,) = extract_quotes("Nearly eight of 10 voters say they plan to tune in.")
+    assert (poll.text, poll.speaker) == ("they plan to tune in", "Nearly eight of 10 voters")
+    text = "“It is bad,” said Tom Burman. All agreed that taxes would rise. He said it was fine."
+    _, agreed, said = extract_quotes(text)
+    assert (agreed.text, agreed.speaker) == ("that taxes would rise", "All")
+    assert (said.text, said.speaker) == ("it was fine", "Tom Burman")
+
+
 def test_abbreviation_before_a_comma_is_no_sentence_end():
     text = "“We will override it,” Senator Mitch McConnell, R-Ky., said."
     (quote,) = extract_quotes(text)

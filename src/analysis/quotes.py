@@ -141,6 +141,7 @@ _BE, _DAYS, _TIME_OPENERS = _G["be"], _G["days"], _G["time_openers"]
 _NP_PREPOSITIONS, _DATE_PREPS = _G["np_prepositions"], _G["date_prepositions"]
 _SINGULAR, _PARTICLES, _TRAILING = _G["singular"], _G["particles"], _G["trailing"]
 _COORDINATORS, _STOP_WORDS = _G["coordinators"], _G["clause_stops"]
+_QUANTITY_ADVERBS, _QUANTIFIERS = _G["quantity_adverbs"], _G["quantifier_subjects"]
 _SUBJECT_PRONOUNS, _NESTED_LEADS, _ING_LEADS = (
     _G["subject_pronouns"],
     _G["nested_leads"],
@@ -363,6 +364,8 @@ def _speaker_before(toks: list[_Tok], i: int, lo: int) -> tuple[int, int] | None
                 return (k + 1, j)  # "one of the lawyers, Justin Bamberg, said"
             return None
         return _noun_phrase(toks, k, lo)
+    if tok.low in _QUANTIFIERS and j + 1 == i and _boundary_before(toks, j, lo):
+        return (j, j + 1)  # "All agreed that ...", "..., and many say"
     if tok.low in _DETERMINERS or tok.low in _CLAUSE or not (tok.text[0].isalnum()):
         return None
     span = _noun_phrase(toks, j + 1, lo)
@@ -432,6 +435,8 @@ def _noun_phrase(
         head = _noun_phrase(toks, a - 1, lo, attach=False)
         if head is not None:
             return (head[0], end)
+    if a - 1 >= lo and toks[a - 1].low in _QUANTITY_ADVERBS and toks[a].low in _DETERMINERS:
+        a -= 1  # "Nearly eight of 10 voters"
     if not _boundary_before(toks, a, lo):
         return None
     return (a, end)
@@ -884,7 +889,10 @@ def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None,
                 toks, i, title_case := _title_case(toks) if title_case is None else title_case
             )
         ):
-            if prev is not None and (prev.low in _DETERMINERS or prev.low.endswith(("'s", "’s"))):
+            if prev is not None and (
+                (prev.low in _DETERMINERS and prev.low not in _QUANTIFIERS)
+                or prev.low.endswith(("'s", "’s"))
+            ):
                 i += 1
                 continue
             p = i - 1
@@ -1272,6 +1280,7 @@ def _continuation(
 # names
 
 
+_SUFFIXES = frozenset({"jr", "sr"})
 _NOT_NAMES = _CLAUSE | _DETERMINERS | _PRONOUNS | _FILLERS | _TITLES | _TIME | _G["not_names"]
 _NAME_RUN = re.compile(
     r"[A-Z][\w’'-]*\.?(?:[ \u00a0]+(?:(?:de|del|da|di|van|von|der|el|al|bin|ibn|la|le)[ \u00a0]+)?[A-Z][\w’'-]*\.?){1,4}"
@@ -1291,7 +1300,13 @@ def _full_names(text: str) -> dict[str, str]:
     """Surname -> the most frequent capitalised name of two words or more ending in it."""
     counts: dict[str, int] = {}
     for m in _NAME_RUN.finditer(text):
-        words = [w for w in _name_words(m.group().strip()) if w]
+        run = m.group().split()
+        for k, w in enumerate(run[:-1]):
+            stem = w.rstrip(".")
+            if w.endswith(".") and len(stem) > 1 and stem.lower() not in _TITLES | _SUFFIXES:
+                run = run[: k + 1]  # "Tom Burman. All agreed": the sentence ends the name
+                break
+        words = [w for w in _name_words(" ".join(run)) if w]
         while words and (words[0].lower() in _NOT_NAMES or _inverted_verb(words[0])):
             words = words[1:]  # "What Mr. Obama", "But Megan Hester", "Said Tim Ellis"
         if len(words) >= 2 and words[0][0].isupper():
@@ -1350,7 +1365,12 @@ def _finish(text: str, drafts: list[_Draft]) -> list[Quote]:
                     speaker = full
                 elif len(words) > 1 and words[0].lower() in _DETERMINERS and words[0] != "The":
                     speaker = " ".join([words[0].lower(), *words[1:]])  # "a Libyan commander"
-        if speaker and speaker[:1].isupper() and mention is not None:
+        if (
+            speaker
+            and speaker[:1].isupper()
+            and mention is not None
+            and speaker.lower() not in _QUANTIFIERS  # "All agreed": no antecedent of "he"
+        ):
             last_person = speaker
         d.speaker_name = speaker
         s0, e0 = merged[0][0], merged[-1][1]
