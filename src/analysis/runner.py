@@ -938,6 +938,33 @@ def _write_frame(out: Path, name: str, frame: pd.DataFrame) -> list[str]:
     return [f"{name}.parquet", f"{name}.csv"]
 
 
+def _quotes_of(path: Path, wanted: Sequence[str]) -> list[dict[str, Any]]:
+    """``article_id``, ``fragments`` and ``speaker`` of the quotes of the ``wanted`` articles.
+
+    Reads only the row groups whose article_id range (Parquet statistics; the table is
+    sorted by article_id) can hold one of them, so memory does not grow with the corpus.
+    """
+    if not wanted:
+        return []
+    columns = ["article_id", "fragments", "speaker"]
+    rows: list[dict[str, Any]] = []
+    with pq.ParquetFile(path) as file:
+        meta = file.metadata
+        leaves = [meta.schema.column(i).path for i in range(meta.num_columns)]
+        position = leaves.index("article_id")
+        for group in range(meta.num_row_groups):
+            stats = meta.row_group(group).column(position).statistics
+            known = stats is not None and stats.has_min_max
+            if known and not any(stats.min <= w <= stats.max for w in wanted):
+                continue
+            table = file.read_row_group(group, columns=columns)
+            keep = pc.is_in(
+                table["article_id"], value_set=pa.array(wanted, type=table["article_id"].type)
+            )
+            rows.extend(table.filter(keep).to_pylist())
+    return rows
+
+
 def write_report(
     out: Path,
     summary: RunSummary,
@@ -983,13 +1010,7 @@ def write_report(
         files.append(f"figures/{name}.png")
     files += [f"figures/{f}" for f in _write_frame(out / "figures", "top_speakers", top)]
     wanted = [s.article_id for s in samples]
-    quotes = []
-    if wanted:
-        quotes = pq.read_table(
-            out / "quotes.parquet",
-            columns=["article_id", "fragments", "speaker"],
-            filters=[("article_id", "in", wanted)],
-        ).to_pylist()
+    quotes = _quotes_of(out / "quotes.parquet", wanted)
     spans: dict[str, list[tuple[int, int, str]]] = {}
     for quote in quotes:
         for start, end in quote["fragments"]:
