@@ -473,6 +473,14 @@ def test_balance_from_chunk_counts_is_the_balance_of_the_corpus(options):
     got = balance_from_counts(results.articles, counts, n_boot=300, **options)
     pd.testing.assert_frame_equal(got, expected)
     assert got.to_csv() == expected.to_csv()
+    # the runner's form: a float32 matrix whose rows are the articles, in order
+    matrix = (
+        counts.set_index("article_id")
+        .loc[results.articles["article_id"]]
+        .to_numpy(dtype=np.float32)
+    )
+    from_matrix = balance_from_counts(results.articles, matrix, n_boot=300, **options)
+    assert from_matrix.to_csv() == expected.to_csv()
 
 
 def test_balance_from_counts_names_a_bad_matrix():

@@ -376,7 +376,8 @@ def balance_from_counts(
     counts : pandas.DataFrame or numpy.ndarray
         From :func:`article_counts` (chunks stacked in any order; articles missing from it
         count zero, articles not in ``articles`` are ignored), or its count columns as an
-        array whose rows are already those of ``articles``, in order.
+        array whose rows are already those of ``articles``, in order (float32 halves its
+        memory and gives the same table while every count is below 2**24).
     by, period, ci, n_boot, level, seed
         As in :func:`sourcing_balance`.
 
@@ -409,7 +410,9 @@ def balance_from_counts(
             .to_numpy(dtype=np.float64)
         )
     else:
-        matrix = np.asarray(counts, dtype=np.float64)
+        matrix = np.asarray(counts)
+        if matrix.dtype not in (np.float32, np.float64):
+            matrix = matrix.astype(np.float64)
         if matrix.shape != (len(keys), first):
             raise AnalysisError(
                 f"counts: expected {len(keys)} rows (articles) and {first} columns, "
@@ -439,7 +442,7 @@ def _balance_table(
     frames = []
     for key, rows in groups:
         part = counts[rows]
-        n = part.sum(axis=0)
+        n = part.sum(axis=0, dtype=np.float64)  # whole numbers: exact in any order
         share = _shares(n, blocks)
         totals = np.concatenate([np.repeat(n[f : f + k].sum(), k) for _, _, f, k in blocks])
         if ci == "bootstrap":

@@ -725,7 +725,8 @@ class MergedTables:
         The rows of ``articles.parquet``, in order.
     counts : numpy.ndarray
         One row per row of ``articles.parquet``: the count columns of
-        :func:`analysis.aggregate.article_counts` (float64), the input of
+        :func:`analysis.aggregate.article_counts` (float32, exact below 2**24; float64
+        when a count is larger), the input of
         :func:`analysis.aggregate.balance_from_counts`.
     tally : pandas.DataFrame
         :func:`analysis.aggregate.speaker_tally` of the named (not anonymous) speakers of the
@@ -745,6 +746,8 @@ _COUNT_NAMES = [
     for measure in BALANCE_MEASURES
     for category in CATEGORIES[dimension]
 ]
+_EXACT_FLOAT32 = 2**24
+"""Whole numbers below this are exact in float32."""
 _TALLY_INPUT = ["article_id", "speaker", "speaker_key", "n_quotes", "n_words", "is_anonymous"]
 
 
@@ -815,7 +818,8 @@ def write_final_tables(
     last_of: dict[str, str] = {}
     for article_id, chunk in live:
         last_of[chunk] = article_id
-    counts = np.zeros((len(live), len(_COUNT_NAMES)), dtype=np.float64)
+    # float32 holds whole numbers exactly below 2**24 and is what the bootstrap multiplies
+    counts = np.zeros((len(live), len(_COUNT_NAMES)), dtype=np.float32)
     ids: list[str] = []
     tallier = _Tallier()
     with contextlib.ExitStack() as stack:
@@ -861,6 +865,8 @@ def write_final_tables(
                 )
             for batch in run["counts"]:
                 block = batch.select(_COUNT_NAMES).to_pandas().to_numpy(dtype=np.float64)
+                if counts.dtype == np.float32 and len(block) and block.max() >= _EXACT_FLOAT32:
+                    counts = counts.astype(np.float64)
                 counts[len(ids) : len(ids) + len(block)] = block
                 ids.extend(batch["article_id"].to_pylist())
             i = j + 1
