@@ -3,9 +3,13 @@
 :func:`run_corpus` streams a corpus with :func:`analysis.corpus.iter_corpus`, cuts it into
 chunks of ``chunk_size`` articles, analyses each chunk with
 :func:`analysis.pipeline.analyze_article` in a process pool, and writes each chunk's
-tables as Parquet *parts* under ``OUT/parts/``. When every chunk is done, the final tables
-are built from the parts by a streaming merge (memory holds a few row batches per open
-part, never the corpus) and written as Parquet and CSV:
+tables as Parquet *parts* under ``OUT/parts/`` (quotes, speakers, articles, failures, the
+content-hash index, and ``counts``: what the sourcing balance counts in each article).
+When every chunk is done, the final tables are built from the parts by a streaming merge
+(memory holds a few row batches per open part, never the corpus); the balance is
+bootstrapped from the per-article counts and the top speakers ranked from a tally of
+distinct names gathered during the merge, so no table of the corpus is read back. They are
+written as Parquet and CSV:
 
 - ``quotes``, ``speakers``, ``articles`` (see :class:`analysis.pipeline.Results`);
 - ``balance``: one row per (article_id, source_type), zeros included;
