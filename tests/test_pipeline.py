@@ -446,16 +446,6 @@ def case_study(seed_text_path):
     return load_corpus(seed_text_path, defaults={"country": "LY"})
 
 
-@pytest.mark.xfail(
-    # not strict while the quotes helper's fix is in flight: the working tree's quotes.py
-    # passes this test, the committed one does not; remove the marker once the fix lands
-    strict=False,
-    reason=(
-        "extract_quotes joins Geoff Porter's two quotes (the one before 'said Geoff Porter' "
-        "and the next quoted sentence of the paragraph) into one split quote; the gold "
-        "counts them as two"
-    ),
-)
 def test_case_study_speaker_counts_match_the_gold(seed_text_path, seed_gold_path):
     gold = json.loads(seed_gold_path.read_text(encoding="utf-8"))["speakers"]
     speakers = analyze(case_study(seed_text_path), sentiment=False).speakers
