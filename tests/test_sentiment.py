@@ -464,7 +464,7 @@ def test_vader_of_several_sentences_is_the_mean_of_its_sentences():
 
 
 def test_vader_on_a_sentence_without_end_is_cut_into_pieces():
-    from analysis.sentiment import VADER_MAX_CHARS, _pieces
+    from analysis.sentiment import VADER_MAX_CHARS, _pieces  # the cutting step alone
 
     run_on = "good news " * 1_000  # 10,000 characters, no sentence end
     pieces = _pieces(run_on)

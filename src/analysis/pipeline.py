@@ -178,12 +178,17 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+_COMPUTED_COLUMNS = frozenset([*COUNT_COLUMNS, *ARTICLE_SENTIMENT])
+
+
 def _metadata(article: Mapping[str, Any]) -> dict[str, Any]:
+    """The article's metadata row; an input column named like a computed one (``n_quotes``,
+    ``polarity``, ...) is kept as ``meta_<name>`` rather than overwritten."""
     row = {name: _clean(article.get(name, "")) for name in METADATA_COLUMNS}
     row["article_id"] = str(article["article_id"])
     for name, value in article.items():
         if name not in row and name not in DROPPED_COLUMNS:
-            row[name] = value
+            row[f"meta_{name}" if name in _COMPUTED_COLUMNS else name] = value
     return row
 
 
@@ -385,21 +390,18 @@ def _sentences(paragraph: str, memo: _Memo) -> list[str]:
 
 def _vader_compound(text: str, memo: _Memo) -> float:
     """``analysis.sentiment.vader_scores(text)[0]``, with sentences split and scored once."""
-    from analysis.sentiment import _pieces, _vader
+    from analysis.sentiment import vader_analyzer, vader_pieces
 
-    pieces = [
-        piece
+    sentences = [
+        sentence
         for paragraph in split_paragraphs(text)
         for sentence in _sentences(paragraph.text, memo)
-        for piece in _pieces(sentence)
     ]
-    if len(pieces) <= 1:
-        pieces = [text]
     values = []
-    for piece in pieces:
+    for piece in vader_pieces(text, sentences):
         value = memo.vader.get(piece)
         if value is None:
-            value = memo.vader[piece] = _vader().polarity_scores(piece)["compound"]
+            value = memo.vader[piece] = vader_analyzer().polarity_scores(piece)["compound"]
         values.append(value)
     return float(sum(values) / len(values))
 
@@ -427,26 +429,16 @@ def _article_scores(
     text: str, fragments: Sequence[tuple[int, int]], *, memo: _Memo
 ) -> dict[str, float]:
     """Tone of the article, its journalist's text and its quoted text (as ``article_sentiment``)."""
-    from analysis.sentiment import split_quoted
+    from analysis.sentiment import merge_spans, split_quoted
 
     own, said = split_quoted(text, fragments)
-    inside = sum(end - start for start, end in _merged(fragments))
+    inside = sum(end - start for start, end in merge_spans(fragments))
     return {
         "quoted_share": inside / len(text) if text else math.nan,
         **_scores(text, memo=memo),
         **_scores(own, "journalist_", memo=memo),
         **_scores(said if fragments else None, "quoted_", memo=memo),
     }
-
-
-def _merged(fragments: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(fragments):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def combine(

@@ -71,7 +71,7 @@ LABELS = pd.CategoricalDtype(["negative", "neutral", "positive"], ordered=True)
 _VADER: SentimentIntensityAnalyzer | None = None
 
 
-def _vader() -> SentimentIntensityAnalyzer:
+def vader_analyzer() -> SentimentIntensityAnalyzer:
     """The one VADER analyzer of this process (loading its lexicon takes ~50 ms)."""
     global _VADER
     if _VADER is None:
@@ -146,10 +146,8 @@ def vader_scores(text: str) -> tuple[float, float, float, float]:
     >>> vader_scores("Good. Bad.")[0] == (vader_scores("Good.")[0] + vader_scores("Bad.")[0]) / 2
     True
     """
-    pieces = [piece for span in split_sentences(text) for piece in _pieces(span.text)]
-    if len(pieces) <= 1:
-        pieces = [text]
-    analyzer = _vader()
+    pieces = vader_pieces(text, [span.text for span in split_sentences(text)])
+    analyzer = vader_analyzer()
     rows = [analyzer.polarity_scores(piece) for piece in pieces]
     return tuple(
         float(sum(row[key] for row in rows) / len(rows))
@@ -159,6 +157,14 @@ def vader_scores(text: str) -> tuple[float, float, float, float]:
 
 VADER_MAX_CHARS = 1_000
 """Longest piece of text handed to VADER in one call (its cost grows with the square)."""
+
+
+def vader_pieces(text: str, sentences: Iterable[str]) -> list[str]:
+    """What VADER scores for ``text``, given its sentences: the text itself when it is one
+    piece, else each sentence, cut at white space into pieces of at most
+    :data:`VADER_MAX_CHARS` characters."""
+    pieces = [piece for sentence in sentences for piece in _pieces(sentence)]
+    return pieces if len(pieces) > 1 else [text]
 
 
 def _pieces(sentence: str) -> list[str]:
@@ -268,7 +274,8 @@ def quote_sentiment(quotes: pd.DataFrame) -> pd.DataFrame:
     return _with_scores(quotes, quotes["text"])
 
 
-def _merged(fragments: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_spans(fragments: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``(start, end)`` spans sorted, with overlapping or touching spans merged."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(fragments):
         if merged and start <= merged[-1][1]:
@@ -321,7 +328,7 @@ def split_quoted(text: str, fragments: Iterable[tuple[int, int]]) -> tuple[str, 
     >>> split_quoted("He said “no” today.", [(9, 11)])
     ('He said “ ” today.', 'no')
     """
-    spans = _merged(fragments)
+    spans = merge_spans(fragments)
     outside, cursor = [], 0
     for start, end in spans:
         outside.append(text[cursor:start])
@@ -386,7 +393,7 @@ def article_sentiment(
         group = by_article.get(article_id, [])
         spans = [f for quote in group for f in _fragments(quote, len(text))]
         own, said = split_quoted(text, spans)
-        inside = sum(e - s for s, e in _merged(spans))
+        inside = sum(e - s for s, e in merge_spans(spans))
         journalist.append(own)
         quoted.append(said if spans else None)
         n_quotes.append(len(group))
