@@ -52,6 +52,7 @@ from analysis.runner import (
     MANIFEST,
     _arrow,
     _write_parquet,
+    chunks_of,
     fill_metadata,
     prepare_out_dir,
     write_bytes_atomic,
@@ -92,19 +93,13 @@ def _write_partition(
 def _windows(
     corpus: str | os.PathLike[str], rows_per_window: int, max_bytes: int, problems: list
 ) -> Iterator[list[dict[str, Any]]]:
-    window: list[dict[str, Any]] = []
-    for item in iter_corpus(corpus, max_bytes=max_bytes):
-        if isinstance(item, CorpusError):
-            problems.append(
-                {"source": item.source, "error": type(item).__name__, "problem": item.problem}
-            )
-            continue
-        window.append(item.as_row())
-        if len(window) >= rows_per_window:
-            yield window
-            window = []
-    if window:
-        yield window
+    def record(item: CorpusError) -> None:
+        problems.append(
+            {"source": item.source, "error": type(item).__name__, "problem": item.problem}
+        )
+
+    for chunk in chunks_of(iter_corpus(corpus, max_bytes=max_bytes), rows_per_window, record):
+        yield [article.as_row() for article in chunk]
 
 
 def analyze_with_dask(

@@ -372,9 +372,10 @@ def _write_manifest(out: Path, manifest: Mapping[str, Any]) -> None:
     write_bytes_atomic(out, MANIFEST, text.encode("utf-8"))
 
 
-def _chunks_of(
+def chunks_of(
     items: Iterable[Any], size: int, on_problem: Callable[[CorpusError], None]
 ) -> Iterator[list[Any]]:
+    """Lists of up to ``size`` articles from ``iter_corpus``; each error goes to ``on_problem``."""
     chunk: list[Any] = []
     for item in items:
         if isinstance(item, CorpusError):
@@ -477,7 +478,7 @@ def run_corpus(
                 {"source": err.source, "error": type(err).__name__, "problem": err.problem}
             )
 
-        for articles in _chunks_of(itertools.chain(head, items), chunk_size, note):
+        for articles in chunks_of(itertools.chain(head, items), chunk_size, note):
             records, hashes = [], []
             for article in articles:
                 row = article.as_row()
