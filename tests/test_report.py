@@ -86,3 +86,19 @@ def test_report_of_a_run_with_script_in_title_and_text(tmp_path):
     images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
     assert len(images) == 4 and all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
     assert Path(out / "figures" / "source_types.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_outlet_figures_label_each_outlet_with_its_quote_total():
+    from analysis.aggregate import sourcing_balance
+    from analysis.corpus import load_corpus
+    from analysis.pipeline import analyze
+    from analysis.report import standard_figures
+
+    # the bundled article: 9 quotes, 8 of them by persons (the ninth is the State Department)
+    results = analyze(load_corpus(Path(__file__).resolve().parents[1] / "corpus"), sentiment=False)
+    balance = sourcing_balance(results, by="outlet")
+    figures = standard_figures(results, balance)
+    label = figures["source_types"].axes[0].get_yticklabels()[0].get_text()
+    assert label == "Libyan Gazette (n=9)"
+    label = figures["gender"].axes[0].get_yticklabels()[0].get_text()
+    assert label == "Libyan Gazette (n=8)"

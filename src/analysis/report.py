@@ -162,7 +162,7 @@ def standard_figures(
             group="outlet",
             category="category",
             share="share",
-            n="n",
+            n="total",  # the outlet's quotes (gender: by persons), not one category's
             title=title,
             noun="outlets",
         )
