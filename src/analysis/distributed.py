@@ -50,12 +50,12 @@ from analysis.runner import (
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
-    _arrow,
-    _write_parquet,
     chunks_of,
     fill_metadata,
     prepare_out_dir,
+    to_arrow,
     write_bytes_atomic,
+    write_parquet_atomic,
 )
 
 DATASETS = ("quotes", "speakers", "articles")
@@ -82,7 +82,7 @@ def _write_partition(
     for name in DATASETS:
         table = getattr(tables, name)
         table = fill_metadata(table) if name == "articles" else table
-        _write_parquet(folder, f"{name}/part-{number:06d}.parquet", _arrow(table))
+        write_parquet_atomic(folder, f"{name}/part-{number:06d}.parquet", to_arrow(table))
     return {
         "n_articles": len(tables.articles),
         "n_quotes": len(tables.quotes),
@@ -183,7 +183,7 @@ def analyze_with_dask(
     if counts["articles"] == 0 and not failures:
         raise CorpusError(str(corpus_path), "no usable articles")
     table = pd.DataFrame([*problems, *failures], columns=PROBLEM_COLUMNS).astype("str")
-    _write_parquet(out, "problems.parquet", _arrow(table))
+    write_parquet_atomic(out, "problems.parquet", to_arrow(table))
     manifest["complete"] = True
     write_bytes_atomic(out, MANIFEST, json.dumps(manifest, indent=1).encode())
     return DaskSummary(out, counts["partitions"], counts["articles"], counts["quotes"], len(table))

@@ -285,7 +285,8 @@ def content_hash(row: Mapping[str, Any], salt: str = "") -> str:
 # --- chunk analysis (runs in worker processes) ----------------------------------------------
 
 
-def _arrow(table: pd.DataFrame) -> pa.Table:
+def to_arrow(table: pd.DataFrame) -> pa.Table:
+    """A results table as Arrow, without pandas metadata; ``fragments`` as a list type."""
     arrow = pa.Table.from_pandas(table, preserve_index=False).replace_schema_metadata(None)
     if "fragments" in arrow.column_names:
         index = arrow.column_names.index("fragments")
@@ -293,7 +294,8 @@ def _arrow(table: pd.DataFrame) -> pa.Table:
     return arrow
 
 
-def _write_parquet(out: Path, relative: str, table: pa.Table) -> None:
+def write_parquet_atomic(out: Path, relative: str, table: pa.Table) -> None:
+    """Write ``out/relative`` as Parquet through a temporary file and an atomic rename."""
     with atomic_path(out, relative) as temporary:
         pq.write_table(table, temporary, row_group_size=_ROW_GROUP)
 
@@ -348,7 +350,7 @@ def _analyze_chunk(
         }
     ).sort_values("article_id", kind="stable", ignore_index=True)
     for table in _PART_TABLES:
-        _write_parquet(folder, f"parts/{name}-{table}.parquet", _arrow(tables[table]))
+        write_parquet_atomic(folder, f"parts/{name}-{table}.parquet", to_arrow(tables[table]))
     return {"n_articles": len(records), "n_quotes": len(tables["quotes"])}
 
 
@@ -605,7 +607,7 @@ def _drop_stale(out: Path, manifest: dict[str, Any], stale: Mapping[str, tuple[s
             relative = f"parts/{chunk}-{table}.parquet"
             part = pq.read_table(out / relative)
             keep = pc.invert(pc.is_in(part["article_id"], value_set=drop))
-            _write_parquet(out, relative, part.filter(keep))
+            write_parquet_atomic(out, relative, part.filter(keep))
     return sum(len(ids) for ids in by_chunk.values())
 
 
@@ -897,7 +899,7 @@ def _empty_schema(name: str) -> pa.Schema:
         "articles": empty.articles,
         "failures": pd.DataFrame(columns=["article_id", *PROBLEM_COLUMNS]).astype("str"),
     }
-    return _arrow(frames[name]).schema
+    return to_arrow(frames[name]).schema
 
 
 def _problems(
@@ -943,7 +945,7 @@ def _read(out: Path, name: str, columns: Sequence[str] | None = None) -> pd.Data
 
 def _write_frame(out: Path, name: str, frame: pd.DataFrame) -> list[str]:
     """``frame`` as ``name.parquet`` and ``name.csv``, each written atomically."""
-    _write_parquet(out, f"{name}.parquet", _arrow(frame))
+    write_parquet_atomic(out, f"{name}.parquet", to_arrow(frame))
     with atomic_path(out, f"{name}.csv") as temporary:
         frame.to_csv(temporary, index=False, lineterminator="\n")
     return [f"{name}.parquet", f"{name}.csv"]
