@@ -289,3 +289,12 @@ def test_grouped_bars_can_leave_out_all_zero_clusters_and_say_which():
         skip_zero=True,
     )
     assert is_message(fig)
+
+
+def test_counts_get_whole_number_ticks():
+    from analysis.plots import plot_bars
+
+    counts = pd.DataFrame({"speaker": ["A", "B", "C"], "n_quotes": [4, 2, 1]})
+    fig = plot_bars(counts, label="speaker", value="n_quotes", title="t", xlabel="quotes")
+    ticks = fig.axes[0].get_xticks()
+    assert all(float(t).is_integer() for t in ticks)  # 4 quotes never read as 3.5

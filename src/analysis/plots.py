@@ -261,6 +261,8 @@ def plot_bars(
     ax.margins(x=0.12)
     if percent:
         ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    elif pd.api.types.is_integer_dtype(data[value]):  # counts: no ticks at 0.5, 1.5, ...
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     _titles(ax, fig, title, note)
     return fig
 
