@@ -400,3 +400,27 @@ def test_any_bytes_never_crash_the_loader(data, suffix):
     n_rows = len(corpus.articles) + len(corpus.problems)
     assert n_rows == 1 if suffix == ".txt" else n_rows >= 1  # every file is an article or a problem
     assert all(corpus.problems["source"].str.startswith("any"))
+
+
+def test_an_explicit_empty_title_takes_no_line_from_the_body(tmp_path):
+    # an importer with no title column writes "title: ''": the first paragraph is text
+    (tmp_path / "x.txt").write_text(
+        "---\ntitle: ''\n---\nFirst paragraph.\n\nSecond.", encoding="utf-8"
+    )
+    article = load_corpus(tmp_path).articles.iloc[0]
+    assert (article["title"], article["text"]) == ("", "First paragraph.\n\nSecond.")
+
+
+@pytest.mark.parametrize(
+    ("last_line", "is_furniture"),
+    [
+        ("Benghazi Medical Centre Targeted by Terrorist Attacks", True),  # headline capitals
+        ("Read more: Another Story", True),  # Read, Another, Story of 4 long words
+        ("Sunday opening added", False),  # a list item in sentence case stays text
+        ("and the minister agreed", False),
+    ],
+    ids=["headline", "read-more", "sentence-case-list-item", "lowercase"],
+)
+def test_furniture_needs_headline_capitals(last_line, is_furniture):
+    body = f"He said it.\n\n{last_line}"
+    assert split_furniture(body) == (("He said it.", last_line) if is_furniture else (body, ""))

@@ -612,11 +612,11 @@ def parse_txt(
         raw = _parse_yaml_mapping(text[4 : closing.start()], source, "front matter")
         text = text[closing.end() :]
     body = text.strip("\n")
-    if not raw.get("title"):
+    if "title" not in raw:  # an explicit empty title means "no title", not "take a line"
         title, rest = _first_line(body)
         if len(title) <= MAX_TITLE_CHARS:
             raw["title"], body = title, rest
-    if not raw.get("author"):
+    if "author" not in raw:
         line, rest = _first_line(body)
         found = _AUTHOR_LINE.fullmatch(line)
         if found and (found["name"] or len(found["byline"].split()) <= 6):
@@ -658,8 +658,9 @@ def split_furniture(body: str) -> tuple[str, str]:
     """Split trailing page furniture (related-article headlines) off an article body.
 
     The rule: while the body has more than one paragraph, a last paragraph of one line,
-    at most 20 words, that does not end like a sentence (``. ! ? : ; …``, a closing quotation
-    mark or bracket) is a headline left by the web page, not article text.
+    at most 20 words, in headline capitals (at least 60% of its words of four or more
+    letters capitalised), that does not end like a sentence (``. ! ? : ; …``, a closing
+    quotation mark or bracket) is a headline left by the web page, not article text.
 
     Returns
     -------
@@ -675,13 +676,24 @@ def split_furniture(body: str) -> tuple[str, str]:
     removed: list[str] = []
     while len(paragraphs) > 1:
         last = paragraphs[-1].strip()
-        if "\n" in last or len(last.split()) > 20 or last.endswith(_SENTENCE_END):
+        if (
+            "\n" in last
+            or len(last.split()) > 20
+            or last.endswith(_SENTENCE_END)
+            or not _headline_capitals(last)
+        ):
             break
         removed.insert(0, last)
         paragraphs.pop()
     if not removed:
         return body, ""
     return "\n\n".join(paragraphs).rstrip(), "\n".join(removed)
+
+
+def _headline_capitals(line: str) -> bool:
+    long_words = [word for word in re.findall(r"[^\W\d_]{4,}", line)]
+    capitalised = sum(word[0].isupper() for word in long_words)
+    return bool(long_words) and capitalised >= 0.6 * len(long_words)
 
 
 def _record_article(
