@@ -29,6 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from analysis.errors import CorpusError, RecordFormatError
+from analysis.evaldata import read_json_objects
 from analysis.quotes import Quote, extract_quotes
 
 __all__ = ["check_case_study", "load_gold", "main", "polnear_convention", "quote_dicts", "score"]
@@ -65,27 +66,16 @@ def load_gold(path: str | Path) -> list[dict]:
 
     Raises
     ------
-    CorpusError
-        When the file cannot be read; ``RecordFormatError`` (naming ``file:line``) when a
-        line is not JSON or lacks ``text`` or ``quotes``.
+    RecordFormatError
+        Naming the file when it cannot be read, or ``file:line`` when a line is not a JSON
+        object or lacks ``text`` or ``quotes``.
     """
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CorpusError(str(path), f"cannot read the gold file ({exc})") from exc
     records = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise RecordFormatError(f"{path}:{number}", f"not valid JSON ({exc.msg})") from exc
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise RecordFormatError(f"{path}:{number}", "expected an object with a 'text' string")
+    for where, record in read_json_objects(path):
+        if not isinstance(record.get("text"), str):
+            raise RecordFormatError(where, "expected an object with a 'text' string")
         if not isinstance(record.get("quotes"), list):
-            raise RecordFormatError(f"{path}:{number}", "expected a 'quotes' list")
+            raise RecordFormatError(where, "expected a 'quotes' list")
         records.append(record)
     return records
 

@@ -19,7 +19,6 @@ labels everything neutral. A file that is absent is skipped with a message (exit
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from pathlib import Path
@@ -28,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError, RecordFormatError
+from analysis.evaldata import read_json_objects
 from analysis.sentiment import LABELS, NEUTRAL_BAND, correlations, polarity_label, score_texts
 
 REQUIRED = {"id": str, "dataset": str, "level": str, "text": str, "gold_label": str}
@@ -66,22 +66,8 @@ def load_sentiment_records(path: Path) -> pd.DataFrame:
         ``file:line`` and the problem, for a line that is not a JSON object, lacks a
         field, or has a label outside negative/neutral/positive; or when the file is empty.
     """
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise RecordFormatError(str(path), f"cannot be read as UTF-8 text ({err})") from err
     rows = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise RecordFormatError(where, f"not valid JSON ({err.msg})") from err
-        if not isinstance(record, dict):
-            raise RecordFormatError(where, f"expected a JSON object, found {type(record).__name__}")
+    for where, record in read_json_objects(path):
         for field, kind in REQUIRED.items():
             if not isinstance(record.get(field), kind):
                 raise RecordFormatError(
