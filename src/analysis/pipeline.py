@@ -41,7 +41,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError, DuplicateArticleError, RecordFormatError
 from analysis.quotes import extract_quotes
-from analysis.segment import split_paragraphs
+from analysis.segment import paragraph_sentences, split_paragraphs
 from analysis.sources import SOURCE_TYPES, profile_speaker
 from analysis.speakers import merge_speakers, speaker_key
 
@@ -381,10 +381,7 @@ def _sentences(paragraph: str, memo: _Memo) -> list[str]:
     """Sentence texts of one paragraph, as :func:`analysis.segment.split_sentences` cuts them."""
     found = memo.sentences.get(paragraph)
     if found is None:
-        import nupunkt
-
-        pieces = (paragraph[start:end].strip() for start, end in nupunkt.sent_spans(paragraph))
-        found = memo.sentences[paragraph] = [piece for piece in pieces if piece]
+        found = memo.sentences[paragraph] = [span.text for span in paragraph_sentences(paragraph)]
     return found
 
 

@@ -90,10 +90,20 @@ def split_sentences(text: str) -> list[Span]:
     >>> [s.text for s in split_sentences("Mr. Smith left. He said so.")]
     ['Mr. Smith left.', 'He said so.']
     """
-    sentences = []
-    for paragraph in split_paragraphs(text):
-        for start, end in nupunkt.sent_spans(paragraph.text):
-            span = _trimmed(text, paragraph.start + start, paragraph.start + end)
-            if span is not None:
-                sentences.append(span)
-    return sentences
+    return [
+        Span(paragraph.start + sentence.start, paragraph.start + sentence.end, sentence.text)
+        for paragraph in split_paragraphs(text)
+        for sentence in paragraph_sentences(paragraph.text)
+    ]
+
+
+def paragraph_sentences(paragraph: str) -> list[Span]:
+    """Sentences of one paragraph (no paragraph splitting), offsets into ``paragraph``.
+
+    Examples
+    --------
+    >>> [s.text for s in paragraph_sentences("One. Two.")]
+    ['One.', 'Two.']
+    """
+    spans = (_trimmed(paragraph, start, end) for start, end in nupunkt.sent_spans(paragraph))
+    return [span for span in spans if span is not None]
