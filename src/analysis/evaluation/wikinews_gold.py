@@ -23,10 +23,28 @@ from typing import Any
 from analysis.errors import CorpusError, RecordFormatError
 from analysis.evaldata import read_json_objects
 
-__all__ = ["attribution_kind", "load_wikinews_gold", "main"]
+__all__ = ["attribution_kind", "load_wikinews_gold", "main", "text_sha256"]
 
+# the mentions the reference scorer treats as pronouns (speaker_is_pronoun)
 PRONOUNS = frozenset(
-    "he she they i we it who you him her them this that which his their".split()
+    {
+        "he",
+        "she",
+        "they",
+        "i",
+        "we",
+        "it",
+        "who",
+        "you",
+        "him",
+        "her",
+        "them",
+        "this",
+        "that",
+        "which",
+        "his",
+        "their",
+    }
 )
 _OPENING = ('"', "“")
 _CLOSING = ('"', "”")
@@ -86,7 +104,11 @@ def _quote_record(text: str, gold: dict, number: int, where: str) -> dict:
     speaker = None
     if gold.get("speaker_start") is not None or gold.get("speaker_end") is not None:
         speaker = _span(
-            text, gold.get("speaker_start"), gold.get("speaker_end"), where, f"quote {number} source"
+            text,
+            gold.get("speaker_start"),
+            gold.get("speaker_end"),
+            where,
+            f"quote {number} source",
         )
     cue = _span(text, gold.get("cue_start"), gold.get("cue_end"), where, f"quote {number} cue")
     record = {
