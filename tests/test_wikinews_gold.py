@@ -26,6 +26,7 @@ from analysis.evaluation.wikinews_gold import (
 
 GOLD_DIR = Path(__file__).parent / "data" / "wikinews_attributions"
 GOLD = GOLD_DIR / "gold.jsonl"
+SECOND_PASS = GOLD_DIR / "second_pass.jsonl"
 QUOTE_KEYS = {
     "start",
     "end",
@@ -38,8 +39,8 @@ QUOTE_KEYS = {
 }
 
 
-def gold_lines() -> list[dict]:
-    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
+def gold_lines(path: Path = GOLD) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 @pytest.fixture
@@ -48,9 +49,15 @@ def articles_path(wikinews_path) -> Path:
     return wikinews_path
 
 
+@pytest.fixture(params=[GOLD, SECOND_PASS], ids=["gold", "second_pass"])
+def gold_path(request) -> Path:
+    """The gold and the second pass (intra-annotator agreement) obey the same checks."""
+    return request.param
+
+
 @pytest.fixture
-def records(articles_path) -> list[dict]:
-    return load_wikinews_gold(GOLD, articles_path)
+def records(articles_path, gold_path) -> list[dict]:
+    return load_wikinews_gold(gold_path, articles_path)
 
 
 # --- the committed file alone -------------------------------------------------------------
@@ -63,8 +70,15 @@ def test_gold_has_at_least_30_articles_with_unique_ids():
     assert all(i.startswith("wikinews-") for i in ids)
 
 
-def test_gold_stores_offsets_and_labels_only_never_text():
-    for line in gold_lines():
+def test_second_pass_covers_eight_gold_articles():
+    second = [line["id"] for line in gold_lines(SECOND_PASS)]
+    assert len(second) == len(set(second)) == 8
+    assert set(second) <= {line["id"] for line in gold_lines()}
+
+
+@pytest.mark.parametrize("path", [GOLD, SECOND_PASS], ids=["gold", "second_pass"])
+def test_gold_stores_offsets_and_labels_only_never_text(path):
+    for line in gold_lines(path):
         assert set(line) == {"id", "annotator", "text_sha256", "quotes"}
         assert len(line["text_sha256"]) == 64
         for q in line["quotes"]:
@@ -75,8 +89,9 @@ def test_gold_stores_offsets_and_labels_only_never_text():
             assert not any(isinstance(v, str) for v in values[1:])
 
 
-def test_gold_fragments_are_ordered_and_span_start_to_end():
-    for line in gold_lines():
+@pytest.mark.parametrize("path", [GOLD, SECOND_PASS], ids=["gold", "second_pass"])
+def test_gold_fragments_are_ordered_and_span_start_to_end(path):
+    for line in gold_lines(path):
         for q in line["quotes"]:
             frags = q["fragments"]
             assert frags[0][0] == q["start"] and frags[-1][1] == q["end"]
@@ -87,14 +102,14 @@ def test_gold_fragments_are_ordered_and_span_start_to_end():
 # --- joined with the texts (skipped without ../shared) --------------------------------------
 
 
-def test_every_text_matches_its_sha256(records, articles_path):
+def test_every_text_matches_its_sha256(records, articles_path, gold_path):
     texts = {
         json.loads(line)["id"]: json.loads(line)["text"]
         for line in articles_path.read_text(encoding="utf-8").splitlines()
     }
-    for line in gold_lines():
+    for line in gold_lines(gold_path):
         assert text_sha256(texts[line["id"]]) == line["text_sha256"]
-    assert len(records) == len(gold_lines())
+    assert len(records) == len(gold_lines(gold_path))
 
 
 def test_spans_in_range_nonempty_and_trimmed(records):
