@@ -155,6 +155,7 @@ def test_rerun_into_its_own_folder_reuses_everything(tmp_path, capsys):
     assert "3 articles (0 analysed, 3 reused" in capsys.readouterr().out.splitlines()[-2]
 
 
+@pytest.mark.slow
 def test_job_count_does_not_change_a_byte(tmp_path):
     articles = {
         f"b{i:02d}.txt": f"Story {i}\n\n“Plan number {i} is ready,” said Minister Lee Park.\n"
@@ -212,3 +213,4 @@ def test_import_with_a_missing_source_exits_1(tmp_path, capsys):
     missing = tmp_path / "nowhere.csv"
     assert main(["import", "table", str(missing), "--into", str(tmp_path / "corpus")]) == 1
     assert "nowhere.csv" in capsys.readouterr().err
+
