@@ -620,3 +620,59 @@ def largest_disagreements(table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
         .head(n)
         .reset_index(drop=True)
     )
+
+
+PARTS = pd.CategoricalDtype(["whole article", "journalist", "quoted"], ordered=True)
+"""The parts of an article whose tone the articles table scores, in display order."""
+
+
+def part_sentiment(articles: pd.DataFrame, *, measures: Sequence[str] = MEASURES) -> pd.DataFrame:
+    """The articles table's tone columns as one row per (article_id, part).
+
+    The articles table (``Results.articles``) scores each article three times: the whole
+    text (``polarity``, ...), the journalist's text outside quotes (``journalist_polarity``,
+    ...) and the quoted text (``quoted_polarity``, ...). This puts the three side by side
+    under one set of measure columns, ready for :func:`group_sentiment` by ``part``.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        With ``article_id`` and, for each measure, ``<measure>``, ``journalist_<measure>``
+        and ``quoted_<measure>``.
+    measures : sequence of str, optional
+        Scores to carry (default ``polarity``, ``subjectivity``, ``vader_compound``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (article_id, part), by article then part: ``article_id``, ``part``
+        (:data:`PARTS`: whole article, journalist, quoted), then the measures.
+
+    Raises
+    ------
+    AnalysisError
+        When a column is missing (an articles table analysed with ``sentiment=False``).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"article_id": ["a1"], "polarity": [0.1],
+    ...                       "journalist_polarity": [0.0], "quoted_polarity": [0.5]})
+    >>> part_sentiment(table, measures=["polarity"]).to_dict("list")
+    {'article_id': ['a1', 'a1', 'a1'], 'part': ['whole article', 'journalist', 'quoted'], 'polarity': [0.1, 0.0, 0.5]}
+    """
+    prefixes = {"whole article": "", "journalist": "journalist_", "quoted": "quoted_"}
+    columns = [f"{prefix}{m}" for prefix in prefixes.values() for m in measures]
+    check_columns(articles, ["article_id", *columns], "articles table")
+    parts = [
+        articles[["article_id", *(f"{prefix}{m}" for m in measures)]]
+        .set_axis(["article_id", *measures], axis=1)
+        .assign(part=part)
+        for part, prefix in prefixes.items()
+    ]
+    return (
+        pd.concat(parts, ignore_index=True)
+        .astype({"part": PARTS})
+        .sort_values(["article_id", "part"], kind="stable", ignore_index=True)[
+            ["article_id", "part", *measures]
+        ]
+    )
