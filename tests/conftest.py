@@ -48,3 +48,10 @@ def wikinews_path() -> Path:
 def sentiment_dev_path() -> Path:
     """Human sentiment labels on news sentences and headlines."""
     return shared_file("eval/sentiment_dev.jsonl")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the notebooks' cells ``slow``: nbval re-executes each notebook (several seconds)."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)

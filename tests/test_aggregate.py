@@ -244,8 +244,16 @@ def test_grouped_by_period(period, labels):
 
 
 def test_missing_dates_get_an_empty_period():
-    articles = pd.DataFrame({"date": ["2021-03-04", "", "2021-13-01", None]})
+    articles = pd.DataFrame({"date": ["2021-03-04", "", None, " "]})
     assert add_period(articles, "M")["period"].tolist() == ["2021-03", "", "", ""]
+
+
+def test_a_bad_date_stops_the_balance_by_period_and_names_its_article():
+    # month 13 is no date: it is not folded silently into the undated group ""
+    results = hand_results()
+    articles = results.articles.assign(date=["2020-01-02", "2020-01-15", "2020-13-01"])
+    with pytest.raises(AnalysisError, match=r"article 'a2': date is '2020-13-01', not YYYY-MM-DD"):
+        sourcing_balance(Results(results.quotes, results.speakers, articles), period="M")
 
 
 def many_articles(n_articles=40):

@@ -6,6 +6,7 @@ expected quotes are read off those texts by hand (the words between “ and ”)
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -155,6 +156,7 @@ def test_rerun_into_its_own_folder_reuses_everything(tmp_path, capsys):
     assert "3 articles (0 analysed, 3 reused" in capsys.readouterr().out.splitlines()[-2]
 
 
+@pytest.mark.slow
 def test_job_count_does_not_change_a_byte(tmp_path):
     articles = {
         f"b{i:02d}.txt": f"Story {i}\n\n“Plan number {i} is ready,” said Minister Lee Park.\n"
@@ -212,3 +214,61 @@ def test_import_with_a_missing_source_exits_1(tmp_path, capsys):
     missing = tmp_path / "nowhere.csv"
     assert main(["import", "table", str(missing), "--into", str(tmp_path / "corpus")]) == 1
     assert "nowhere.csv" in capsys.readouterr().err
+
+
+# ---- newsroom-workbook evaluate -------------------------------------------------------------
+
+QUOTE_GOLD = {
+    # offsets by hand: “We will win,” -> "We will win," is 1..13; "Ann Lee" is 20..27
+    "text": "“We will win,” said Ann Lee.",
+    "quotes": [
+        {"start": 1, "end": 13, "speaker": "Ann Lee", "kind": "direct",
+         "speaker_fragments": [[20, 27]]},
+    ],
+}  # fmt: skip
+
+
+def test_evaluate_quotes_scores_the_gold_file_given(tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(QUOTE_GOLD) + "\n", encoding="utf-8")
+    assert main(["evaluate", "quotes", str(gold), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    # one quote, found with its speaker, at both thresholds
+    assert [(r["threshold"], r["gold"], r["tp"], r["speaker_acc"]) for r in rows] == [
+        (0.3, 1, 1, 1.0),
+        (0.8, 1, 1, 1.0),
+    ]
+
+
+def test_evaluate_quotes_needs_a_gold_file(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["evaluate", "quotes"])
+    assert exit_info.value.code == 2
+    assert "give a gold JSONL file or --seed" in capsys.readouterr().err
+
+
+def test_evaluate_sources_reads_the_paths_given(tmp_path, capsys):
+    # the paths reach the evaluation: a missing labels file is named in the error
+    missing = tmp_path / "no-labels.csv"
+    assert main(["evaluate", "sources", str(missing), str(tmp_path / "a.jsonl")]) == 2
+    assert "no-labels.csv" in capsys.readouterr().err
+
+
+def test_evaluate_sentiment_scores_the_gold_file_given(tmp_path, capsys):
+    records = [
+        {"id": "1", "dataset": "hand", "level": "sentence", "text": "A wonderful, happy day.",
+         "gold_label": "positive"},
+        {"id": "2", "dataset": "hand", "level": "sentence", "text": "A terrible, awful loss.",
+         "gold_label": "negative"},
+    ]  # fmt: skip
+    gold = tmp_path / "sentiment.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert main(["evaluate", "sentiment", str(gold)]) == 0
+    assert "2 records from sentiment.jsonl" in capsys.readouterr().out
+
+
+def test_evaluate_without_a_stage_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["evaluate"])
+    assert exit_info.value.code == 2
+    assert "STAGE" in capsys.readouterr().err

@@ -10,6 +10,7 @@ import pytest
 from analysis.errors import CorpusError, RecordFormatError
 from analysis.evaluate import (
     check_case_study,
+    evaluate_extractor,
     load_gold,
     main,
     polnear_convention,
@@ -194,3 +195,34 @@ def test_polnear_convention_keeps_quotes_with_their_own_cue():
     text = "“A is so,” said Ann Lee. “B is so,” said Bo Li."
     quotes = extract_quotes(text)
     assert polnear_convention(text, quotes) == quotes
+
+
+def test_evaluate_extractor_scores_each_threshold_and_each_convention():
+    # gold as PolNeAR annotates it: one attribution with two fragments, then "C" on its own
+    text = "“A is so,” said Ann Lee, a coach. “B is so.”\n\n“C is so.”"
+    gold = {
+        "text": text,
+        "quotes": [
+            {
+                "fragments": [[1, 9], [35, 43]],
+                "speaker": "Ann Lee",
+                "kind": "direct",
+                "speaker_fragments": [[16, 23]],
+            },
+            {
+                "start": 47,
+                "end": 55,
+                "speaker": "Ann Lee",
+                "kind": "direct",
+                "speaker_fragments": [[16, 23]],
+            },
+        ],
+    }
+    joined, strict = evaluate_extractor([gold])
+    assert (joined["threshold"], strict["threshold"]) == (0.3, 0.8)
+    # joined: two predictions, each matching its gold attribution exactly
+    assert (joined["pred"], joined["tp"], strict["tp"]) == (2, 2, 2)
+    (as_extracted,) = evaluate_extractor([gold], as_extracted=True, thresholds=[0.8])
+    # as extracted, "A" and "B" are separate quotes: "A is so," covers 6 of the gold's 12
+    # non-space characters (0.5, under 0.8), "B" likewise; only "C" matches, of 3 predictions
+    assert (as_extracted["pred"], as_extracted["tp"]) == (3, 1)

@@ -305,6 +305,7 @@ def test_unreadable_file_and_folder_simulated(tmp_path, monkeypatch):
 # --- the 50 MB article and the one enormous paragraph ------------------------------------
 
 
+@pytest.mark.slow
 def test_fifty_megabyte_article_is_a_problem_then_loads_and_is_analysed(tmp_path):
     # one paragraph, no sentence end, no quotation mark: 50,000,000 bytes after the title
     body = "the council met and voted " * (50_000_000 // 26)
@@ -602,6 +603,7 @@ def rows_of(corpus) -> list[tuple[str, str, str]]:
     return rows(corpus.problems)
 
 
+@pytest.mark.slow
 def test_cli_on_megabyte_runs_of_quotation_marks(tmp_path):
     # sentiment is left out: TextBlob and VADER are a separate, known slow spot on long text
     corpus = tmp_path / "corpus"

@@ -15,6 +15,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from analysis.corpus import load_corpus
 from analysis.errors import MetadataError, OutputError, RecordFormatError, UnreadableError
 from analysis.importers import (
     ImportedArticle,
@@ -157,12 +158,11 @@ def test_wikinews_candidates_jsonl_yields_150_articles(tmp_path, wikinews_path):
 
 
 def test_imported_files_load_with_the_corpus_loader(tmp_path, wikinews_path):
-    corpus = pytest.importorskip("analysis.corpus")
     import_table(wikinews_path, tmp_path / "wn", id_column="id", title_column="title")
     import_table(CSV, tmp_path / "csv", **CSV_MAPPING)
-    loaded = corpus.load_corpus(tmp_path / "wn")
+    loaded = load_corpus(tmp_path / "wn")
     assert len(loaded.articles) == 150 and loaded.problems.empty
-    loaded = corpus.load_corpus(tmp_path / "csv")
+    loaded = load_corpus(tmp_path / "csv")
     assert sorted(loaded.articles["article_id"]) == ["MX-001", "MX-003", "MX-005"]
     assert loaded.problems.empty
 

@@ -22,6 +22,8 @@ from analysis.corpus import load_corpus
 from analysis.pipeline import analyze
 from analysis.quotes import extract_quotes
 
+pytestmark = pytest.mark.slow  # each test times two input sizes several times
+
 
 def growth(
     run: Callable[[str], object],

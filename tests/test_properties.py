@@ -11,6 +11,7 @@ import itertools
 import math
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -161,6 +162,7 @@ def shares_sum_to_one(balance: pd.DataFrame, keys: list[str]) -> None:
             assert group["share"].isna().all(), key
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(corpora)
 def test_analyze_never_raises_and_shares_sum_to_one(table):

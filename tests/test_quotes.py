@@ -495,6 +495,7 @@ def test_odd_input_never_raises(text):
     _check_invariants(text, quotes)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("unit", "attributed"),
     [('"a" “b” ', False), ("“a,” he said, “b.” ", True), ("he said that “x ", True)],

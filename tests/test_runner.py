@@ -41,6 +41,7 @@ def same_tables(a: Path, b: Path) -> None:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_resumes_without_redoing_finished_chunks(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", range(6))
     out = tmp_path / "out"
@@ -58,6 +59,7 @@ def test_an_interrupted_run_resumes_without_redoing_finished_chunks(tmp_path):
     same_tables(out, fresh)
 
 
+@pytest.mark.slow
 def test_a_grown_corpus_only_analyses_the_new_articles(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", range(4))
     out = tmp_path / "out"
@@ -70,6 +72,7 @@ def test_a_grown_corpus_only_analyses_the_new_articles(tmp_path):
     same_tables(out, fresh)  # same tables as analysing the grown corpus from scratch
 
 
+@pytest.mark.slow
 def test_changed_and_removed_articles_replace_their_old_rows(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", range(4))
     out = tmp_path / "out"
@@ -179,6 +182,7 @@ def test_an_empty_existing_folder_is_adopted(tmp_path):
     assert json.loads((out / MANIFEST).read_text())["complete"] is True
 
 
+@pytest.mark.slow
 def test_leftover_temporary_and_orphan_files_are_cleaned(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", range(3))
     out = tmp_path / "out"

@@ -26,6 +26,7 @@ from analysis.sentiment import (
     largest_disagreements,
     lexicon_agreement,
     paragraph_sentiment,
+    part_sentiment,
     polarity_label,
     quote_sentiment,
     score_text,
@@ -371,8 +372,8 @@ def test_outlet_and_month_joined_from_articles(scored_quotes):
         scored_quotes, "outlet", period="M", articles=articles, measures=["subjectivity"]
     )
     assert table["outlet"].tolist() == ["Daily", "Daily", "Weekly"]
-    assert table["period"].iloc[:2].astype(str).tolist() == ["2024-01", "2024-02"]
-    assert pd.isna(table["period"].iloc[2])  # a3 has no date: its own group, last
+    # a3 has no date: its own period "" (analysis.schema.add_period, as in sourcing_balance)
+    assert table["period"].tolist() == ["2024-01", "2024-02", ""]
     # Daily January: a1's two quotes 1.0 and 0.2; February: a2's 0.6 and 0.0
     assert table["mean"].tolist() == pytest.approx([0.6, 0.3, 0.5])
     assert table["n"].tolist() == [2, 2, 1]
@@ -470,3 +471,34 @@ def test_vader_on_a_sentence_without_end_is_cut_into_pieces():
     pieces = _pieces(run_on)
     assert all(len(piece) <= VADER_MAX_CHARS for piece in pieces)
     assert "".join(pieces) == run_on  # nothing lost or repeated
+
+
+# ---- the articles table's three parts side by side ------------------------------------------
+
+
+def test_part_sentiment_one_row_per_article_and_part():
+    articles = pd.DataFrame(
+        {
+            "article_id": ["b2", "a1"],
+            "polarity": [0.2, -0.1],
+            "journalist_polarity": [0.0, -0.3],
+            "quoted_polarity": [0.6, 0.4],
+            "vader_compound": [0.5, 0.1],
+            "journalist_vader_compound": [0.25, 0.0],
+            "quoted_vader_compound": [0.75, 0.5],
+        }
+    )
+    table = part_sentiment(articles, measures=["polarity", "vader_compound"])
+    # sorted by article then part in the order whole article < journalist < quoted
+    assert table["article_id"].tolist() == ["a1"] * 3 + ["b2"] * 3
+    assert table["part"].astype(str).tolist() == ["whole article", "journalist", "quoted"] * 2
+    assert table["polarity"].tolist() == [-0.1, -0.3, 0.4, 0.2, 0.0, 0.6]
+    assert table["vader_compound"].tolist() == [0.1, 0.0, 0.5, 0.5, 0.25, 0.75]
+    by_part = group_sentiment(table, "part", measures=["polarity"])
+    assert by_part["mean"].tolist() == pytest.approx([0.05, -0.15, 0.5])
+
+
+def test_part_sentiment_of_an_unscored_table_names_the_missing_columns():
+    articles = pd.DataFrame({"article_id": ["a1"], "n_quotes": [3]})
+    with pytest.raises(AnalysisError, match=r"articles table: missing column\(s\) \['polarity'"):
+        part_sentiment(articles)

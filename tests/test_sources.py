@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from analysis import sources
 from analysis.errors import LexiconError
 from analysis.lexicons import available_lexicons, load_lines
+from analysis.quotes import extract_quotes
 from analysis.sources import (
     ENTITIES,
     GENDERS,
@@ -86,18 +87,17 @@ def test_case_study_speaker_matches_gold(speaker, seed_text_path, seed_gold_path
 
 def test_case_study_through_the_quote_extractor(seed_text_path, seed_gold_path):
     """End to end: the extractor's speakers and mentions give the gold profiles."""
-    quotes = pytest.importorskip("analysis.quotes")
     text = seed_text_path.read_text(encoding="utf-8")
     gold = json.loads(seed_gold_path.read_text(encoding="utf-8"))["speakers"]
     mentions: dict[str, list[tuple[int, int]]] = {}
-    for quote in quotes.extract_quotes(text):
+    for quote in extract_quotes(text):
         if quote.speaker is None:
             continue
         spans = mentions.setdefault(quote.speaker.lower(), [])
         if quote.speaker_start is not None:
             spans.append((quote.speaker_start, quote.speaker_end))
     names = {}
-    for quote in quotes.extract_quotes(text):
+    for quote in extract_quotes(text):
         if quote.speaker is not None:
             names.setdefault(quote.speaker.lower(), quote.speaker)
     for speaker, expected in gold.items():

@@ -1,12 +1,16 @@
 """newsroom-workbook: who is quoted in the news, how often, and in what tone.
 
 The public API, re-exported here; each name is imported from its module on first use,
-so ``import analysis`` stays light (no pandas until a table is built).
+so ``import analysis`` stays light (no pandas until a table is built). A notebook imports
+``analysis`` and calls: loading, the analysis, the aggregate tables, the sentiment tables,
+the quote evaluation, and the figures (``analysis.plots``); the table contract is
+``analysis.schema``.
 
 >>> import analysis
 >>> corpus = analysis.load_corpus("corpus")          # doctest: +SKIP
 >>> results = analysis.analyze(corpus)               # doctest: +SKIP
 >>> analysis.sourcing_balance(results, by="outlet")  # doctest: +SKIP
+>>> analysis.plots.plot_bars(...)                    # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -32,36 +36,79 @@ _EXPORTS = {
     "wilson_interval": "analysis.aggregate",
     "merge_speakers": "analysis.speakers",
     "speaker_key": "analysis.speakers",
+    "summarize_corpus": "analysis.corpus",
+    "split_paragraphs": "analysis.segment",
+    "split_sentences": "analysis.segment",
+    "highlight_article": "analysis.highlight",
+    "NEUTRAL_BAND": "analysis.sentiment",
+    "score_text": "analysis.sentiment",
+    "score_texts": "analysis.sentiment",
+    "quote_sentiment": "analysis.sentiment",
+    "article_sentiment": "analysis.sentiment",
+    "paragraph_sentiment": "analysis.sentiment",
+    "sentence_sentiment": "analysis.sentiment",
+    "part_sentiment": "analysis.sentiment",
+    "group_sentiment": "analysis.sentiment",
+    "speaker_sentiment": "analysis.sentiment",
+    "lexicon_agreement": "analysis.sentiment",
+    "largest_disagreements": "analysis.sentiment",
+    "load_gold": "analysis.evaluate",
+    "evaluate_extractor": "analysis.evaluate",
 }
+_SUBMODULES = frozenset({"plots", "schema"})
+"""Modules reached as attributes (``analysis.plots.plot_bars``) without importing them."""
 
 __all__ = [
+    "NEUTRAL_BAND",
     "ArticleResult",
     "Corpus",
     "Quote",
     "Results",
     "analyze",
     "analyze_article",
+    "article_sentiment",
     "combine",
     "concat_results",
+    "evaluate_extractor",
     "extract_quotes",
+    "group_sentiment",
+    "highlight_article",
     "iter_corpus",
+    "largest_disagreements",
+    "lexicon_agreement",
     "load_corpus",
+    "load_gold",
     "merge_speakers",
+    "paragraph_sentiment",
+    "part_sentiment",
+    "plots",
+    "quote_sentiment",
+    "schema",
+    "score_text",
+    "score_texts",
+    "sentence_sentiment",
     "sourcing_balance",
     "speaker_concentration",
     "speaker_key",
+    "speaker_sentiment",
+    "split_paragraphs",
+    "split_sentences",
+    "summarize_corpus",
     "top_speakers",
     "wilson_interval",
 ]
 
 if TYPE_CHECKING:
+    from analysis import plots, schema
     from analysis.aggregate import (
         sourcing_balance,
         speaker_concentration,
         top_speakers,
         wilson_interval,
     )
-    from analysis.corpus import Corpus, iter_corpus, load_corpus
+    from analysis.corpus import Corpus, iter_corpus, load_corpus, summarize_corpus
+    from analysis.evaluate import evaluate_extractor, load_gold
+    from analysis.highlight import highlight_article
     from analysis.pipeline import (
         ArticleResult,
         Results,
@@ -71,10 +118,27 @@ if TYPE_CHECKING:
         concat_results,
     )
     from analysis.quotes import Quote, extract_quotes
+    from analysis.segment import split_paragraphs, split_sentences
+    from analysis.sentiment import (
+        NEUTRAL_BAND,
+        article_sentiment,
+        group_sentiment,
+        largest_disagreements,
+        lexicon_agreement,
+        paragraph_sentiment,
+        part_sentiment,
+        quote_sentiment,
+        score_text,
+        score_texts,
+        sentence_sentiment,
+        speaker_sentiment,
+    )
     from analysis.speakers import merge_speakers, speaker_key
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"analysis.{name}")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'analysis' has no attribute {name!r}")

@@ -45,13 +45,20 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError
-from analysis.pipeline import GENDERS, ORIGINS, SOURCE_TYPE_DTYPE
+from analysis.schema import (
+    ANONYMITY,
+    GENDERS,
+    ORIGINS,
+    SOURCE_TYPES,
+    add_period,
+    check_columns,
+)
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
-    "source_type": tuple(SOURCE_TYPE_DTYPE.categories),
-    "origin": tuple(ORIGINS.categories),
-    "gender": tuple(GENDERS.categories),
-    "is_anonymous": ("anonymous", "named", "unattributed"),
+    "source_type": SOURCE_TYPES,
+    "origin": ORIGINS,
+    "gender": GENDERS,
+    "is_anonymous": ANONYMITY,
 }
 """The categories of each dimension, in display order; every one gets a row, zeros included."""
 
@@ -69,51 +76,12 @@ BALANCE_COLUMNS = [
 ]
 """Columns of :func:`sourcing_balance` after the group columns."""
 
-PERIODS = ("Y", "Q", "M", "W", "D")
 _BATCH_CELLS = 4_000_000  # replicates x articles drawn at a time: bounds memory
-
-
-def _check_columns(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise AnalysisError(
-            f"{name} table: missing column(s) {missing}; it has {list(table.columns)}"
-        )
-
-
-def add_period(articles: pd.DataFrame, period: str, *, column: str = "date") -> pd.DataFrame:
-    """Add a ``period`` column ("2020", "2020Q1", "2020-01", ...) computed from ISO dates.
-
-    Parameters
-    ----------
-    articles : pandas.DataFrame
-        With a ``date`` column of "YYYY-MM-DD" strings (or "" when unknown).
-    period : str
-        A pandas period alias: "Y" (year), "Q" (quarter), "M" (month), "W" (week), "D".
-    column : str, optional
-        The date column.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy with ``period`` (str); "" where the date is missing or not YYYY-MM-DD.
-
-    Raises
-    ------
-    AnalysisError
-        When ``period`` is not one of :data:`PERIODS`, or the date column is missing.
-    """
-    if period not in PERIODS:
-        raise AnalysisError(f"period {period!r}: expected one of {list(PERIODS)}")
-    _check_columns(articles, [column], "articles")
-    dates = pd.to_datetime(articles[column].astype("str"), format="%Y-%m-%d", errors="coerce")
-    labels = dates.dt.to_period(period).astype("str").where(dates.notna(), "")
-    return articles.assign(period=labels.astype("str"))
 
 
 def _groups(articles: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     """One row per article: article_id and the group columns as strings ("" when missing)."""
-    _check_columns(articles, ["article_id", *by], "articles")
+    check_columns(articles, ["article_id", *by], "articles table")
     keys = articles[["article_id", *by]].copy()
     for name in by:
         keys[name] = keys[name].astype("str").fillna("")
@@ -305,8 +273,8 @@ def sourcing_balance(
         raise AnalysisError(f"ci {ci!r}: expected 'bootstrap' or 'wilson'")
     if not 0 < level < 1:
         raise AnalysisError(f"level {level!r}: expected a number between 0 and 1")
-    _check_columns(results.quotes, ["article_id", "n_words", *dimensions], "quotes")
-    _check_columns(results.speakers, ["article_id", *dimensions], "speakers")
+    check_columns(results.quotes, ["article_id", "n_words", *dimensions], "quotes table")
+    check_columns(results.speakers, ["article_id", *dimensions], "speakers table")
 
     articles = results.articles
     if period is not None:
@@ -341,8 +309,8 @@ def article_counts(results: Any) -> pd.DataFrame:
         give :func:`balance_from_counts` what :func:`sourcing_balance` computes on the
         whole corpus, without holding its quotes.
     """
-    _check_columns(results.quotes, ["article_id", "n_words", *DIMENSIONS], "quotes")
-    _check_columns(results.speakers, ["article_id", *DIMENSIONS], "speakers")
+    check_columns(results.quotes, ["article_id", "n_words", *DIMENSIONS], "quotes table")
+    check_columns(results.speakers, ["article_id", *DIMENSIONS], "speakers table")
     ids = results.articles["article_id"].astype("str").reset_index(drop=True)
     positions = pd.Series(np.arange(len(ids)), index=ids)
     counts, blocks = _count_matrix(results, positions, DIMENSIONS, MEASURES)
@@ -403,7 +371,7 @@ def balance_from_counts(
             first += len(CATEGORIES[dimension])
     if isinstance(counts, pd.DataFrame):
         names = [count_column(d, m, c) for d, m, _, _ in blocks for c in CATEGORIES[d]]
-        _check_columns(counts, ["article_id", *names], "counts")
+        check_columns(counts, ["article_id", *names], "counts table")
         matrix = (
             counts.set_index(counts["article_id"].astype("str"))[names]
             .reindex(keys["article_id"].astype("str"), fill_value=0)
@@ -505,8 +473,8 @@ def _empty_balance(by: Sequence[str]) -> pd.DataFrame:
 
 def _named_speakers(results: Any, include_anonymous: bool) -> pd.DataFrame:
     speakers = results.speakers
-    _check_columns(
-        speakers, ["article_id", "speaker", "speaker_key", "n_quotes", "n_words"], "speakers"
+    check_columns(
+        speakers, ["article_id", "speaker", "speaker_key", "n_quotes", "n_words"], "speakers table"
     )
     if not include_anonymous and "is_anonymous" in speakers.columns:
         speakers = speakers.loc[~speakers["is_anonymous"].astype("boolean").fillna(False)]
@@ -567,8 +535,8 @@ def speaker_tally(speakers: pd.DataFrame) -> pd.DataFrame:
         appears under this spelling, so the sum per key counts each article once),
         ``n_quotes``, ``n_words``.
     """
-    _check_columns(
-        speakers, ["article_id", "speaker", "speaker_key", "n_quotes", "n_words"], "speakers"
+    check_columns(
+        speakers, ["article_id", "speaker", "speaker_key", "n_quotes", "n_words"], "speakers table"
     )
     table = speakers[["article_id", "speaker_key", "speaker", "n_quotes", "n_words"]].astype(
         {"article_id": "str", "speaker_key": "str", "speaker": "str"}
@@ -607,7 +575,7 @@ def rank_speakers(
     """
     if by not in ("n_quotes", "n_words", "n_articles"):
         raise AnalysisError(f"by {by!r}: expected 'n_quotes', 'n_words' or 'n_articles'")
-    _check_columns(tally, TALLY_COLUMNS, "tally")
+    check_columns(tally, TALLY_COLUMNS, "tally table")
     pairs = (
         tally.groupby(["speaker_key", "speaker"], as_index=False, sort=True)[
             ["n_rows", "n_articles", "n_quotes", "n_words"]

@@ -1,4 +1,4 @@
-"""The command line: ``newsroom-workbook analyze CORPUS --out DIR`` and ``import``.
+"""The command line: ``newsroom-workbook analyze CORPUS --out DIR``, ``import`` and ``evaluate``.
 
 ``analyze`` streams the corpus through the analysis in chunks, on all cores, and writes
 the tidy tables (Parquet and CSV), the standard figures and ``report.html`` to ``--out``
@@ -12,6 +12,9 @@ interrupted (finished chunks are kept).
 ``import {wikinews,webpages,table} SOURCE --into DIR`` writes Wikinews dumps, saved web
 pages or CSV/JSONL exports as corpus files that ``analyze`` reads (see
 :mod:`analysis.importers.cli`; exit status 1 when the import cannot run).
+
+``evaluate {quotes,sources,sentiment} GOLD...`` scores a stage against gold data given by
+path (see :mod:`analysis.evaluation.cli`).
 """
 
 from __future__ import annotations
@@ -125,9 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip the TextBlob and VADER scores (the slowest stage)",
     )
     analyze.set_defaults(run=_analyze)
+    from analysis.evaluation.cli import add_evaluate_arguments
     from analysis.importers.cli import add_import_arguments
 
     add_import_arguments(commands)
+    add_evaluate_arguments(commands)
     return parser
 
 

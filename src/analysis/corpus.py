@@ -65,10 +65,17 @@ from analysis.errors import (
     UnreadableError,
     UnsupportedFileError,
 )
+from analysis.schema import (
+    CORPUS_COLUMNS,
+    METADATA_COLUMNS,
+    PROBLEM_COLUMNS,
+    problem_row,
+    sort_rows,
+)
 
-METADATA_KEYS = ("article_id", "title", "outlet", "country", "date", "url", "author", "license")
-ARTICLE_COLUMNS = [*METADATA_KEYS, "text", "source", "encoding", "furniture"]
-PROBLEM_COLUMNS = ["source", "error", "problem"]
+METADATA_KEYS = tuple(METADATA_COLUMNS)
+ARTICLE_COLUMNS = CORPUS_COLUMNS
+"""Columns of ``Corpus.articles`` before the extra metadata (:data:`analysis.schema.CORPUS_COLUMNS`)."""
 ARTICLE_SUFFIXES = (".txt", ".jsonl", ".csv")
 DEFAULTS_FILE = "corpus.yaml"
 DEFAULT_MAX_BYTES = 20_000_000
@@ -189,14 +196,11 @@ def load_corpus(
         if isinstance(item, CorpusError):
             if strict:
                 raise item
-            problems.append(
-                {"source": item.source, "error": type(item).__name__, "problem": item.problem}
-            )
+            problems.append(problem_row(item))
         else:
             articles.append(item.as_row())
     table = pd.DataFrame(articles, columns=_columns(articles), dtype=object).fillna("")
-    table = table.sort_values("article_id", kind="stable", ignore_index=True)
-    return Corpus(table, pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
+    return Corpus(sort_rows(table, "corpus"), pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
 
 
 def _columns(rows: list[dict[str, str]]) -> list[str]:

@@ -33,19 +33,7 @@ import pandas as pd
 
 from analysis.corpus import DEFAULT_MAX_BYTES, iter_corpus
 from analysis.errors import CorpusError
-from analysis.pipeline import (
-    ARTICLE_SENTIMENT,
-    COUNT_COLUMNS,
-    METADATA_COLUMNS,
-    PROBLEM_COLUMNS,
-    QUOTE_DTYPES,
-    QUOTE_SENTIMENT,
-    SPEAKER_DTYPES,
-    ArticleResult,
-    Results,
-    analyze_article,
-    combine,
-)
+from analysis.pipeline import ArticleResult, Results, analyze_article, combine
 from analysis.runner import (
     FORMAT,
     FORMAT_VERSION,
@@ -56,6 +44,16 @@ from analysis.runner import (
     to_arrow,
     write_bytes_atomic,
     write_parquet_atomic,
+)
+from analysis.schema import (
+    PROBLEM_COLUMNS,
+    QUOTE_DTYPES,
+    QUOTE_SENTIMENT,
+    SPEAKER_DTYPES,
+    article_columns,
+    extra_metadata,
+    problem_row,
+    sort_rows,
 )
 
 DATASETS = ("quotes", "speakers", "articles")
@@ -94,9 +92,7 @@ def _windows(
     corpus: str | os.PathLike[str], rows_per_window: int, max_bytes: int, problems: list
 ) -> Iterator[list[dict[str, Any]]]:
     def record(item: CorpusError) -> None:
-        problems.append(
-            {"source": item.source, "error": type(item).__name__, "problem": item.problem}
-        )
+        problems.append(problem_row(item))
 
     for chunk in chunks_of(iter_corpus(corpus, max_bytes=max_bytes), rows_per_window, record):
         yield [article.as_row() for article in chunk]
@@ -212,25 +208,14 @@ def read_dask_results(out_dir: str | os.PathLike[str]) -> Results:
         ]
     scores = dict.fromkeys(QUOTE_SENTIMENT, "float64") if "polarity" in quotes.columns else {}
     articles = dataset("articles")
-    fixed = [*METADATA_COLUMNS, *COUNT_COLUMNS, *ARTICLE_SENTIMENT]
-    extra = sorted(set(articles.columns) - set(fixed))
-    articles = articles.fillna(dict.fromkeys(extra, ""))[
-        [
-            c
-            for c in [*METADATA_COLUMNS, *extra, *COUNT_COLUMNS, *ARTICLE_SENTIMENT]
-            if c in articles
-        ]
+    order = article_columns(articles.columns, scored=True)
+    articles = articles.fillna(dict.fromkeys(extra_metadata(articles.columns), ""))[
+        [c for c in order if c in articles]
     ]
     return Results(
-        quotes=typed(quotes, {**QUOTE_DTYPES, **scores})
-        .sort_values(["article_id", "start", "end"], kind="stable")
-        .reset_index(drop=True),
-        speakers=typed(dataset("speakers"), SPEAKER_DTYPES)
-        .sort_values(
-            ["article_id", "n_quotes", "speaker"], ascending=[True, False, True], kind="stable"
-        )
-        .reset_index(drop=True),
-        articles=articles.sort_values("article_id", kind="stable").reset_index(drop=True),
+        quotes=sort_rows(typed(quotes, {**QUOTE_DTYPES, **scores}), "quotes"),
+        speakers=sort_rows(typed(dataset("speakers"), SPEAKER_DTYPES), "speakers"),
+        articles=sort_rows(articles, "articles"),
         problems=pd.read_parquet(out / "problems.parquet").astype("str"),
     )
 

@@ -32,7 +32,15 @@ from analysis.errors import CorpusError, RecordFormatError
 from analysis.evaldata import read_json_objects
 from analysis.quotes import Quote, extract_quotes
 
-__all__ = ["check_case_study", "load_gold", "main", "polnear_convention", "quote_dicts", "score"]
+__all__ = [
+    "check_case_study",
+    "evaluate_extractor",
+    "load_gold",
+    "main",
+    "polnear_convention",
+    "quote_dicts",
+    "score",
+]
 
 _IGNORED = frozenset(" \t\r\n\u00a0\"'“”‘’«»„‟‹›")
 _PRONOUNS = frozenset(
@@ -335,6 +343,32 @@ def _predict_as_extracted(text: str) -> list[dict]:
     return quote_dicts(extract_quotes(text))
 
 
+def evaluate_extractor(
+    records: list[dict], *, as_extracted: bool = False, thresholds: Iterable[float] = (0.3, 0.8)
+) -> list[dict]:
+    """Score :func:`analysis.quotes.extract_quotes` on gold articles at each threshold.
+
+    What ``python -m analysis.evaluate`` prints, as data (a notebook makes a table of it).
+
+    Parameters
+    ----------
+    records : list of dict
+        Gold articles from :func:`load_gold`.
+    as_extracted : bool, optional
+        Score the quotes as the extractor returns them; by default a continuation is first
+        joined to the quote before it, as PolNeAR annotates (:func:`polnear_convention`).
+    thresholds : iterable of float, optional
+        Overlaps to score at (default 0.3 loose and 0.8 strict).
+
+    Returns
+    -------
+    list of dict
+        One :func:`score` result per threshold, in the order given.
+    """
+    predict = _predict_as_extracted if as_extracted else _predict
+    return [score(records, predict, threshold) for threshold in thresholds]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: print the figures at overlap 0.3 and 0.8 for a gold JSONL file."""
     parser = argparse.ArgumentParser(
@@ -363,10 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    for threshold in (0.3, 0.8):
-        figures = score(
-            records, _predict_as_extracted if args.as_extracted else _predict, threshold
-        )
+    for figures in evaluate_extractor(records, as_extracted=args.as_extracted):
+        threshold = figures["threshold"]
         if args.json:
             print(json.dumps(figures))
             continue

@@ -41,77 +41,25 @@ import pandas as pd
 
 from analysis.errors import AnalysisError, DuplicateArticleError, RecordFormatError
 from analysis.quotes import extract_quotes
+from analysis.schema import (
+    ARTICLE_SENTIMENT,
+    COUNT_COLUMNS,
+    METADATA_COLUMNS,
+    PROBLEM_COLUMNS,
+    QUOTE_DTYPES,
+    QUOTE_SENTIMENT,
+    SPEAKER_DTYPES,
+    article_columns,
+    problem_row,
+    quote_columns,
+    sort_rows,
+)
 from analysis.segment import paragraph_sentences, split_paragraphs
-from analysis.sources import SOURCE_TYPES, profile_speaker
+from analysis.sources import profile_speaker
 from analysis.speakers import merge_speakers, speaker_key
-
-KINDS = pd.CategoricalDtype(["direct", "mixed", "indirect"], ordered=True)
-SOURCE_TYPE_DTYPE = pd.CategoricalDtype(list(SOURCE_TYPES), ordered=True)
-ORIGINS = pd.CategoricalDtype(["domestic", "foreign", "unknown"], ordered=True)
-GENDERS = pd.CategoricalDtype(["female", "male", "unknown"], ordered=True)
-ENTITIES = pd.CategoricalDtype(["person", "organisation", "group"], ordered=True)
-
-METADATA_COLUMNS = ["article_id", "title", "outlet", "country", "date", "url", "author", "license"]
-"""Metadata every articles table has (filled with "" when the input lacks them)."""
 
 DROPPED_COLUMNS = frozenset({"text", "furniture"})
 """Input columns not carried into the articles table."""
-
-QUOTE_SENTIMENT = ["polarity", "subjectivity", "vader_compound"]
-ARTICLE_SENTIMENT = [
-    "quoted_share",
-    *QUOTE_SENTIMENT,
-    *(f"journalist_{c}" for c in QUOTE_SENTIMENT),
-    *(f"quoted_{c}" for c in QUOTE_SENTIMENT),
-]
-
-QUOTE_DTYPES: dict[str, Any] = {
-    "article_id": "str",
-    "quote_id": "str",
-    "start": "int64",
-    "end": "int64",
-    "fragments": object,
-    "kind": KINDS,
-    "text": "str",
-    "n_words": "int64",
-    "speaker": "str",
-    "speaker_start": "Int64",
-    "speaker_end": "Int64",
-    "cue": "str",
-    "source_type": SOURCE_TYPE_DTYPE,
-    "origin": ORIGINS,
-    "gender": GENDERS,
-    "is_anonymous": "boolean",
-}
-"""Columns of ``Results.quotes`` and their dtypes (sentiment columns, float64, follow)."""
-
-SPEAKER_DTYPES: dict[str, Any] = {
-    "article_id": "str",
-    "speaker": "str",
-    "speaker_key": "str",
-    "n_quotes": "int64",
-    "n_words": "int64",
-    "description": "str",
-    "entity": ENTITIES,
-    "source_type": SOURCE_TYPE_DTYPE,
-    "origin": ORIGINS,
-    "gender": GENDERS,
-    "is_anonymous": "bool",
-}
-"""Columns of ``Results.speakers`` and their dtypes."""
-
-COUNT_COLUMNS = [
-    "n_chars",
-    "n_quotes",
-    "n_direct",
-    "n_mixed",
-    "n_indirect",
-    "n_speakers",
-    "n_quote_words",
-]
-"""Per-article counts that follow the metadata in ``Results.articles``."""
-
-PROBLEM_COLUMNS = ["source", "error", "problem"]
 
 _WORD = re.compile(r"\w+(?:['’\-.,]\w+)*")
 
@@ -271,7 +219,7 @@ def analyze_article(
         problem = err.problem if isinstance(err, RecordFormatError) else f"analysis failed: {err!r}"
         return ArticleResult(
             None,
-            problem={"source": _source(article), "error": type(err).__name__, "problem": problem},
+            problem=problem_row(err, source=_source(article), problem=problem),
             scored=sentiment,
         )
 
@@ -487,46 +435,30 @@ def combine(
 
 def _quotes_table(rows: list[dict[str, Any]], scored: bool) -> pd.DataFrame:
     scores = QUOTE_SENTIMENT if scored else []
-    table = pd.DataFrame(rows, columns=[*QUOTE_DTYPES, *scores])
-    return (
-        table.astype({**QUOTE_DTYPES, **dict.fromkeys(scores, "float64")})
-        .sort_values(["article_id", "start", "end"], kind="stable")
-        .reset_index(drop=True)
-    )
+    table = pd.DataFrame(rows, columns=quote_columns(scored=scored))
+    return sort_rows(table.astype({**QUOTE_DTYPES, **dict.fromkeys(scores, "float64")}), "quotes")
 
 
 def _speakers_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=list(SPEAKER_DTYPES))
-    return (
-        table.astype(SPEAKER_DTYPES)
-        .sort_values(
-            ["article_id", "n_quotes", "speaker"], ascending=[True, False, True], kind="stable"
-        )
-        .reset_index(drop=True)
-    )
+    return sort_rows(table.astype(SPEAKER_DTYPES), "speakers")
 
 
 def _articles_table(rows: list[dict[str, Any]], scored: bool) -> pd.DataFrame:
     scores = ARTICLE_SENTIMENT if scored else []
-    fixed = {*METADATA_COLUMNS, *COUNT_COLUMNS, *ARTICLE_SENTIMENT}
-    extra = list(dict.fromkeys(k for row in rows for k in row if k not in fixed))
-    table = pd.DataFrame(rows, columns=[*METADATA_COLUMNS, *extra, *COUNT_COLUMNS, *scores])
+    columns = article_columns({k for row in rows for k in row}, scored=scored)
+    table = pd.DataFrame(rows, columns=columns)
     duplicated = table["article_id"][table["article_id"].duplicated()]
     if len(duplicated):
         raise DuplicateArticleError(
             "<articles>", f"article_id {sorted(set(duplicated))[:5]} appears more than once"
         )
-    return (
-        table.astype(
-            {
-                **dict.fromkeys(METADATA_COLUMNS, "str"),
-                **dict.fromkeys(COUNT_COLUMNS, "int64"),
-                **dict.fromkeys(scores, "float64"),
-            }
-        )
-        .sort_values("article_id", kind="stable")
-        .reset_index(drop=True)
-    )
+    dtypes = {
+        **dict.fromkeys(METADATA_COLUMNS, "str"),
+        **dict.fromkeys(COUNT_COLUMNS, "int64"),
+        **dict.fromkeys(scores, "float64"),
+    }
+    return sort_rows(table.astype(dtypes), "articles")
 
 
 def _problems_table(earlier: pd.DataFrame | None, rows: list[dict[str, str]]) -> pd.DataFrame:
@@ -562,15 +494,9 @@ def concat_results(parts: Iterable[Results]) -> Results:
             "<articles>", f"article_id {sorted(set(duplicated))[:5]} appears in two chunks"
         )
     return Results(
-        quotes=joined("quotes")
-        .sort_values(["article_id", "start", "end"], kind="stable")
-        .reset_index(drop=True),
-        speakers=joined("speakers")
-        .sort_values(
-            ["article_id", "n_quotes", "speaker"], ascending=[True, False, True], kind="stable"
-        )
-        .reset_index(drop=True),
-        articles=articles.sort_values("article_id", kind="stable").reset_index(drop=True),
+        quotes=sort_rows(joined("quotes"), "quotes"),
+        speakers=sort_rows(joined("speakers"), "speakers"),
+        articles=sort_rows(articles, "articles"),
         problems=pd.concat([p.problems for p in parts], ignore_index=True),
     )
 

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.errors import AnalysisError
+from analysis.schema import check_columns
 
 __all__ = [
     "COLORS",
@@ -91,16 +90,6 @@ def use_workbook_style() -> None:
     SVG ids do not change between runs). Call it once before drawing.
     """
     mpl.rcParams.update(_STYLE)
-
-
-def _require(table: pd.DataFrame, columns: Sequence[str | None], what: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise AnalysisError(f"{what}: expected a pandas DataFrame, got {type(table).__name__}")
-    missing = [c for c in columns if c is not None and c not in table.columns]
-    if missing:
-        raise AnalysisError(
-            f"{what}: missing column(s) {missing}; the table has {list(table.columns)}"
-        )
 
 
 def _wrap(label: object, width: int) -> str:
@@ -226,7 +215,7 @@ def plot_bars(
     AnalysisError
         When a named column is missing.
     """
-    _require(table, [label, value, low, high], "plot_bars")
+    check_columns(table, [label, value, low, high], "plot_bars")
     data = table.loc[table[value].notna()]
     if data.empty:
         return plot_message(f"Nothing to plot: no {noun} with a value for '{value}'.", title=title)
@@ -318,7 +307,7 @@ def plot_grouped_bars(
     matplotlib.figure.Figure
         Or a :func:`plot_message` figure when no row has a value.
     """
-    _require(table, [label, group, value, low, high], "plot_grouped_bars")
+    check_columns(table, [label, group, value, low, high], "plot_grouped_bars")
     data = table.loc[table[value].notna()]
     if data.empty:
         return plot_message(f"Nothing to plot: no {noun} with a value for '{value}'.", title=title)
@@ -416,7 +405,7 @@ def plot_stacked_shares(
     matplotlib.figure.Figure
         Or a :func:`plot_message` figure when there are no shares.
     """
-    _require(table, [group, category, share, n], "plot_stacked_shares")
+    check_columns(table, [group, category, share, n], "plot_stacked_shares")
     data = table.loc[table[share].notna()]
     if data.empty:
         return plot_message(f"Nothing to plot: no {noun} with shares.", title=title)
@@ -501,7 +490,7 @@ def plot_lines(
     -------
     matplotlib.figure.Figure
     """
-    _require(table, [x, value, series, low, high], "plot_lines")
+    check_columns(table, [x, value, series, low, high], "plot_lines")
     data = table.loc[table[value].notna() & table[x].notna()]
     if not pd.api.types.is_numeric_dtype(data[x]):
         data = data.loc[data[x].astype(str).str.strip() != ""]
@@ -580,7 +569,7 @@ def plot_scatter(
     matplotlib.figure.Figure
         Or a :func:`plot_message` figure when no row has both coordinates.
     """
-    _require(table, [x, y], "plot_scatter")
+    check_columns(table, [x, y], "plot_scatter")
     data = table.loc[table[x].notna() & table[y].notna()]
     if data.empty:
         return plot_message("Nothing to plot: no rows with both scores.", title=title)
@@ -643,7 +632,7 @@ def plot_cumulative_share(
     matplotlib.figure.Figure
         Or a :func:`plot_message` figure when there are fewer than two speakers.
     """
-    _require(table, [rank, share], "plot_cumulative_share")
+    check_columns(table, [rank, share], "plot_cumulative_share")
     data = table.loc[table[share].notna()].sort_values(rank)
     if len(data) < 2:
         who = "no speaker" if data.empty else "a single speaker"

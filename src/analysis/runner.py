@@ -71,19 +71,20 @@ from analysis.aggregate import (
 from analysis.aggregate import MEASURES as BALANCE_MEASURES
 from analysis.corpus import DEFAULT_MAX_BYTES, Article, iter_corpus
 from analysis.errors import CorpusError, OutputError
-from analysis.pipeline import (
-    ARTICLE_SENTIMENT,
-    COUNT_COLUMNS,
-    METADATA_COLUMNS,
+from analysis.pipeline import Results, analyze_article, combine
+from analysis.report import SampleArticle, figure_png, render_report, standard_figures
+from analysis.schema import (
+    FAILURE_COLUMNS,
     PROBLEM_COLUMNS,
     QUOTE_DTYPES,
     QUOTE_SENTIMENT,
     SPEAKER_DTYPES,
-    Results,
-    analyze_article,
-    combine,
+    article_columns,
+    extra_metadata,
+    problem_row,
+    quote_columns,
+    sort_rows,
 )
-from analysis.report import SampleArticle, figure_png, render_report, standard_figures
 
 MANIFEST = ".newsroom-workbook.json"
 """The marker and manifest file of a results folder written by this module."""
@@ -97,14 +98,6 @@ _PART_TABLES = ("quotes", "speakers", "articles", "failures", "index", "counts")
 PARTS_VERSION = 2
 """Layout of the parts; 2 added ``counts`` (per-article balance counts). Part of the settings,
 so parts of another layout are never reused."""
-_SORT_KEYS = {
-    "quotes": (["article_id", "start", "end"], [True, True, True]),
-    "speakers": (["article_id", "n_quotes", "speaker"], [True, False, True]),
-    "articles": (["article_id"], [True]),
-    "failures": (["article_id"], [True]),
-    "index": (["article_id"], [True]),
-    "counts": (["article_id"], [True]),
-}
 _FRAGMENTS = pa.list_(pa.list_(pa.int64()))
 _TMP_PREFIX = ".tmp-"
 _ROW_GROUP = 16_384
@@ -302,8 +295,7 @@ def write_parquet_atomic(out: Path, relative: str, table: pa.Table) -> None:
 
 def fill_metadata(articles: pd.DataFrame) -> pd.DataFrame:
     """Missing values of extra metadata columns become "" (as in ``load_corpus``)."""
-    fixed = {*METADATA_COLUMNS, *COUNT_COLUMNS, *ARTICLE_SENTIMENT}
-    extra = [c for c in articles.columns if c not in fixed]
+    extra = extra_metadata(articles.columns)
     return articles.fillna(dict.fromkeys(extra, "")) if extra else articles
 
 
@@ -326,13 +318,13 @@ def chunk_tables(
             for record, result in zip(records, results, strict=True)
             if result.problem is not None
         ],
-        columns=["article_id", *PROBLEM_COLUMNS],
+        columns=FAILURE_COLUMNS,
     ).astype("str")
     return {
         "quotes": tables.quotes,
         "speakers": tables.speakers,
         "articles": fill_metadata(tables.articles),
-        "failures": failures.sort_values("article_id", kind="stable", ignore_index=True),
+        "failures": sort_rows(failures, "failures"),
         "counts": article_counts(tables),
     }
 
@@ -476,9 +468,7 @@ def run_corpus(
 
     def pending_chunks() -> Iterator[tuple[list[dict[str, Any]], list[str]]]:
         def note(err: CorpusError) -> None:
-            loader_problems.append(
-                {"source": err.source, "error": type(err).__name__, "problem": err.problem}
-            )
+            loader_problems.append(problem_row(err))
 
         for articles in chunks_of(itertools.chain(head, items), chunk_size, note):
             records, hashes = [], []
@@ -651,11 +641,9 @@ def _final_schema(name: str, schemas: Sequence[pa.Schema]) -> pa.Schema:
             if item.name not in types or pa.types.is_null(types[item.name]):
                 types[item.name] = item.type
     if name == "articles":
-        fixed = [*METADATA_COLUMNS, *COUNT_COLUMNS, *ARTICLE_SENTIMENT]
-        extra = sorted(set(types) - set(fixed))
-        order = [*METADATA_COLUMNS, *extra, *COUNT_COLUMNS, *ARTICLE_SENTIMENT]
+        order = article_columns(types, scored=True)
     elif name == "quotes":
-        order = [*QUOTE_DTYPES, *QUOTE_SENTIMENT]
+        order = quote_columns(scored=True)
     elif name == "speakers":
         order = list(SPEAKER_DTYPES)
     else:
@@ -897,7 +885,7 @@ def _empty_schema(name: str) -> pa.Schema:
         "quotes": empty.quotes,
         "speakers": empty.speakers,
         "articles": empty.articles,
-        "failures": pd.DataFrame(columns=["article_id", *PROBLEM_COLUMNS]).astype("str"),
+        "failures": pd.DataFrame(columns=FAILURE_COLUMNS).astype("str"),
     }
     return to_arrow(frames[name]).schema
 

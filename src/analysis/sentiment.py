@@ -43,6 +43,7 @@ from textblob.en import sentiment as _pattern_sentiment
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.errors import AnalysisError
+from analysis.schema import add_period, check_columns
 from analysis.segment import split_paragraphs, split_sentences
 
 NEUTRAL_BAND = 0.05
@@ -239,18 +240,6 @@ def polarity_label(scores: pd.Series | Sequence[float], *, band: float = NEUTRAL
     return pd.Series(labels, index=values.index, dtype=LABELS)
 
 
-def _require(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise AnalysisError(
-            f"{name} table: expected a pandas DataFrame, got {type(table).__name__}"
-        )
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise AnalysisError(
-            f"{name} table: missing column(s) {missing}; it has {list(table.columns)}"
-        )
-
-
 def _with_scores(table: pd.DataFrame, texts: pd.Series, prefix: str = "") -> pd.DataFrame:
     scores = score_texts(texts).set_axis(table.index)
     return table.assign(**{f"{prefix}{c}": scores[c] for c in SCORE_COLUMNS})
@@ -270,7 +259,7 @@ def quote_sentiment(quotes: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         The quotes table, same rows and order, plus :data:`SCORE_COLUMNS` scored on ``text``.
     """
-    _require(quotes, ["text"], "quotes")
+    check_columns(quotes, ["text"], "quotes table")
     return _with_scores(quotes, quotes["text"])
 
 
@@ -378,10 +367,10 @@ def article_sentiment(
     AnalysisError
         When a column is missing, or a quote's fragment lies outside its article's text.
     """
-    _require(articles, ["article_id", "text"], "articles")
-    _require(quotes, ["article_id", "start", "end"], "quotes")
+    check_columns(articles, ["article_id", "text"], "articles table")
+    check_columns(quotes, ["article_id", "start", "end"], "quotes table")
     if kinds is not None:
-        _require(quotes, ["kind"], "quotes")
+        check_columns(quotes, ["kind"], "quotes table")
         quotes = quotes.loc[quotes["kind"].isin(list(kinds))]
     by_article: dict[object, list[dict]] = {}
     for quote in quotes.to_dict("records"):
@@ -406,7 +395,7 @@ def article_sentiment(
 
 
 def _span_table(articles: pd.DataFrame, splitter, index_name: str) -> pd.DataFrame:
-    _require(articles, ["article_id", "text"], "articles")
+    check_columns(articles, ["article_id", "text"], "articles table")
     rows = []
     for article_id, text in zip(articles["article_id"], articles["text"], strict=True):
         if not isinstance(text, str):
@@ -446,22 +435,6 @@ def sentence_sentiment(articles: pd.DataFrame) -> pd.DataFrame:
     return _span_table(articles, split_sentences, "sentence")
 
 
-def _with_period(table: pd.DataFrame, period: str, date_column: str) -> pd.DataFrame:
-    raw = table[date_column]
-    empty = raw.isna() | raw.astype(str).str.strip().eq("")
-    dates = pd.to_datetime(raw.where(~empty, None), format="%Y-%m-%d", errors="coerce")
-    bad = ~empty & dates.isna()
-    if bad.any():
-        first = bad.idxmax()
-        where = f"article {table.at[first, 'article_id']!r}" if "article_id" in table else "row"
-        raise AnalysisError(f"{where}: {date_column} is {raw.at[first]!r}, not YYYY-MM-DD or empty")
-    try:
-        periods = dates.dt.to_period(period)
-    except (ValueError, TypeError) as err:
-        raise AnalysisError(f"period={period!r} is not a pandas period alias: {err}") from err
-    return table.assign(period=periods)
-
-
 def group_sentiment(
     table: pd.DataFrame,
     by: str | Sequence[str],
@@ -481,12 +454,13 @@ def group_sentiment(
     by : str or sequence of str
         Grouping columns, e.g. ``"speaker"``, ``["source_type", "origin"]``, ``"outlet"``.
         A categorical column keeps its category order, and empty categories appear with
-        ``n == 0``; a missing value (no speaker, no date) is its own group, sorted last.
+        ``n == 0``; a missing value (no speaker) is its own group, sorted last.
     measures : sequence of str, optional
         Score columns to summarise (default ``polarity``, ``subjectivity``, ``vader_compound``).
     period : str, optional
-        A pandas period alias (``"M"`` month, ``"Q"``, ``"Y"``): adds a ``period`` column from
-        ``date_column`` (ISO ``YYYY-MM-DD`` or empty) and groups by it after ``by``.
+        ``"Y"``, ``"Q"``, ``"M"``, ``"W"`` or ``"D"``: adds a ``period`` column ("2024-01")
+        from ``date_column`` (ISO ``YYYY-MM-DD``; an empty date gives the period "") with
+        :func:`analysis.schema.add_period`, and groups by it after ``by``.
     date_column : str, optional
         Column holding the date (default ``"date"``).
     articles : pandas.DataFrame, optional
@@ -509,13 +483,13 @@ def group_sentiment(
     needed = [c for c in keys if c != "period"] + ([date_column] if period else [])
     absent = [c for c in needed if c not in table.columns]
     if absent and articles is not None:
-        _require(table, ["article_id"], "scored")
-        _require(articles, ["article_id", *absent], "articles")
+        check_columns(table, ["article_id"], "scored table")
+        check_columns(articles, ["article_id", *absent], "articles table")
         meta = articles[["article_id", *absent]].drop_duplicates("article_id")
         table = table.merge(meta, on="article_id", how="left", validate="many_to_one")
-    _require(table, [*needed, *measures], "scored")
+    check_columns(table, [*needed, *measures], "scored table")
     if period:
-        table = _with_period(table, period, date_column)
+        table = add_period(table, period, column=date_column)
         if "period" not in keys:
             keys.append("period")
     long = table[[*keys, *measures]].melt(
@@ -597,7 +571,7 @@ def lexicon_agreement(
         other negative).
     """
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    _require(table, [*keys, "polarity", "vader_compound"], "scored")
+    check_columns(table, [*keys, "polarity", "vader_compound"], "scored table")
 
     def summary(part: pd.DataFrame) -> dict[str, float]:
         part = part.dropna(subset=["polarity", "vader_compound"])
@@ -638,11 +612,67 @@ def largest_disagreements(table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
         At most ``n`` rows of ``table`` plus ``disagreement`` = ``|polarity - vader_compound|``
         (both scales run from -1 to 1), largest first; ties keep the table's order.
     """
-    _require(table, ["polarity", "vader_compound"], "scored")
+    check_columns(table, ["polarity", "vader_compound"], "scored table")
     return (
         table.dropna(subset=["polarity", "vader_compound"])
         .assign(disagreement=lambda d: (d["polarity"] - d["vader_compound"]).abs())
         .sort_values("disagreement", ascending=False, kind="mergesort")
         .head(n)
         .reset_index(drop=True)
+    )
+
+
+PARTS = pd.CategoricalDtype(["whole article", "journalist", "quoted"], ordered=True)
+"""The parts of an article whose tone the articles table scores, in display order."""
+
+
+def part_sentiment(articles: pd.DataFrame, *, measures: Sequence[str] = MEASURES) -> pd.DataFrame:
+    """The articles table's tone columns as one row per (article_id, part).
+
+    The articles table (``Results.articles``) scores each article three times: the whole
+    text (``polarity``, ...), the journalist's text outside quotes (``journalist_polarity``,
+    ...) and the quoted text (``quoted_polarity``, ...). This puts the three side by side
+    under one set of measure columns, ready for :func:`group_sentiment` by ``part``.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        With ``article_id`` and, for each measure, ``<measure>``, ``journalist_<measure>``
+        and ``quoted_<measure>``.
+    measures : sequence of str, optional
+        Scores to carry (default ``polarity``, ``subjectivity``, ``vader_compound``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (article_id, part), by article then part: ``article_id``, ``part``
+        (:data:`PARTS`: whole article, journalist, quoted), then the measures.
+
+    Raises
+    ------
+    AnalysisError
+        When a column is missing (an articles table analysed with ``sentiment=False``).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"article_id": ["a1"], "polarity": [0.1],
+    ...                       "journalist_polarity": [0.0], "quoted_polarity": [0.5]})
+    >>> part_sentiment(table, measures=["polarity"]).to_dict("list")
+    {'article_id': ['a1', 'a1', 'a1'], 'part': ['whole article', 'journalist', 'quoted'], 'polarity': [0.1, 0.0, 0.5]}
+    """
+    prefixes = {"whole article": "", "journalist": "journalist_", "quoted": "quoted_"}
+    columns = [f"{prefix}{m}" for prefix in prefixes.values() for m in measures]
+    check_columns(articles, ["article_id", *columns], "articles table")
+    parts = [
+        articles[["article_id", *(f"{prefix}{m}" for m in measures)]]
+        .set_axis(["article_id", *measures], axis=1)
+        .assign(part=part)
+        for part, prefix in prefixes.items()
+    ]
+    return (
+        pd.concat(parts, ignore_index=True)
+        .astype({"part": PARTS})
+        .sort_values(["article_id", "part"], kind="stable", ignore_index=True)[
+            ["article_id", "part", *measures]
+        ]
     )

@@ -39,11 +39,10 @@ from dataclasses import dataclass
 
 from analysis.errors import LexiconError
 from analysis.lexicons import load_lexicon, load_lines
-
-SOURCE_TYPES = ("official", "military", "expert", "civilian", "business", "other", "unknown")
-ENTITIES = ("person", "organisation", "group")
-ORIGINS = ("domestic", "foreign", "unknown")
-GENDERS = ("female", "male", "unknown")
+from analysis.schema import ENTITIES as ENTITIES  # the categories, re-exported
+from analysis.schema import GENDERS as GENDERS
+from analysis.schema import ORIGINS as ORIGINS
+from analysis.schema import SOURCE_TYPES as SOURCE_TYPES
 
 _TYPED = ("official", "military", "expert", "civilian", "business", "other")
 _QUOTE_MARKS = '"“”„«»'
