@@ -11,14 +11,13 @@ import pytest
 from analysis.corpus import load_corpus
 from analysis.errors import OutputError
 from analysis.pipeline import analyze
-from analysis.runner import (
+import analysis.runner as runner
+from analysis.runner import read_results, run_corpus
+from analysis.store import (
     MANIFEST,
-    RunInterrupted,
     atomic_path,
     content_hash,
     prepare_out_dir,
-    read_results,
-    run_corpus,
     write_bytes_atomic,
 )
 
@@ -41,11 +40,27 @@ def same_tables(a: Path, b: Path) -> None:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
-def test_an_interrupted_run_resumes_without_redoing_finished_chunks(tmp_path):
+def kill_after_chunks(monkeypatch, n: int) -> None:
+    """Make the in-process run (jobs=1) stop like a killed one once ``n`` chunks are done."""
+    analyze_chunk = runner._analyze_chunk
+    done = []
+
+    def analyze_or_die(*args):
+        if len(done) >= n:
+            raise KeyboardInterrupt
+        done.append(args[1])
+        return analyze_chunk(*args)
+
+    monkeypatch.setattr(runner, "_analyze_chunk", analyze_or_die)
+
+
+def test_an_interrupted_run_resumes_without_redoing_finished_chunks(tmp_path, monkeypatch):
     corpus = write_corpus(tmp_path / "corpus", range(6))
     out = tmp_path / "out"
-    with pytest.raises(RunInterrupted):
-        run_corpus(corpus, out, jobs=1, chunk_size=2, stop_after_chunks=1)
+    kill_after_chunks(monkeypatch, 1)
+    with pytest.raises(KeyboardInterrupt):
+        run_corpus(corpus, out, jobs=1, chunk_size=2)
+    monkeypatch.undo()
     manifest = json.loads((out / MANIFEST).read_text())
     assert manifest["chunks"] == ["c000001"] and manifest["complete"] is False
     assert not (out / "quotes.parquet").exists()  # no half-built final table
@@ -188,3 +203,15 @@ def test_leftover_temporary_and_orphan_files_are_cleaned(tmp_path):
     run_corpus(corpus, out, jobs=1, chunk_size=2)
     assert not (out / ".tmp-crashed.parquet").exists()
     assert not (out / "parts" / "c000099-quotes.parquet").exists()
+
+
+def test_written_files_follow_the_umask_of_the_moment(tmp_path):
+    # the mode comes from the process umask when the file is written (no import-time umask)
+    import os
+
+    previous = os.umask(0o027)
+    try:
+        write_bytes_atomic(tmp_path, "table.csv", b"x\n")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "table.csv").stat().st_mode & 0o777 == 0o640

@@ -46,11 +46,11 @@ from analysis.pipeline import (
     analyze_article,
     combine,
 )
-from analysis.runner import (
+from analysis.runner import chunks_of
+from analysis.store import (
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
-    chunks_of,
     fill_metadata,
     prepare_out_dir,
     to_arrow,
