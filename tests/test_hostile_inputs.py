@@ -659,3 +659,47 @@ def test_utf16_jsonl_cut_inside_a_character(tmp_path):
             "not valid utf-16 (truncated data); the rest of the file was skipped",
         )
     ]
+
+
+# --- issue 19: attacks that used to stop a run, write outside --out or lose rows ----------
+
+TAGGED = {
+    "float": ("!!float abc", "abc"),
+    "int": ("!!int 0x", "0x"),
+    "bool": ("!!bool maybe", "maybe"),
+    "timestamp": ("!!timestamp 2016-13-45", "2016-13-45"),
+    "binary": ('!!binary "%%% not base64"', "%%% not base64"),
+    "long-int": ("!!int " + "9" * 5000, "9" * 5000),
+}
+
+
+@pytest.mark.parametrize("tagged", list(TAGGED.values()), ids=list(TAGGED))
+def test_yaml_tags_that_cannot_be_built_stay_text(tmp_path, tagged):
+    value, text = tagged
+    write(tmp_path / "c", "a.txt", f"---\nnote: {value}\n---\nA\n\n{GOOD}")
+    write(tmp_path / "c" / "sub", "corpus.yaml", f"desk: {value}\n")
+    write(tmp_path / "c" / "sub", "b.txt", "B\n\n" + GOOD)
+    corpus = load_corpus(tmp_path / "c")
+    assert corpus.problems.empty
+    articles = corpus.articles.set_index("article_id")
+    assert articles.loc["a", "note"] == text
+    assert articles.loc["sub/b", "desk"] == text
+
+
+def test_a_yaml_tag_on_the_wrong_kind_of_node_is_a_problem_row(tmp_path):
+    write(tmp_path / "c", "a.txt", "---\nnote: !!int [1, 2]\n---\nA\n\n" + GOOD)
+    write(tmp_path / "c" / "sub", "corpus.yaml", "desk: !!float {a: 1}\n")
+    write(tmp_path / "c" / "sub", "b.txt", "B\n\n" + GOOD)
+    write(tmp_path / "c", "good.txt", "Good\n\n" + GOOD)
+    corpus = load_corpus(tmp_path / "c")
+    assert corpus.articles["article_id"].tolist() == ["good", "sub/b"]
+    assert [(s, e) for s, e, _ in rows(corpus.problems)] == [
+        ("a.txt", "MetadataError"),
+        ("sub/corpus.yaml", "MetadataError"),
+    ]
+    assert "tag:yaml.org,2002:int expects a single value" in corpus.problems.loc[0, "problem"]
+
+
+def test_yaml_set_is_a_sorted_list_the_same_on_every_run(tmp_path):
+    write(tmp_path, "a.txt", "---\ntags: !!set {zeta, alpha, mu}\n---\nA\n\n" + GOOD)
+    assert load_corpus(tmp_path).articles.loc[0, "tags"] == '["alpha", "mu", "zeta"]'

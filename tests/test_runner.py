@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import analysis.runner as runner
 from analysis.corpus import load_corpus
 from analysis.errors import OutputError
 from analysis.pipeline import analyze
-import analysis.runner as runner
 from analysis.runner import read_results, run_corpus
 from analysis.store import (
     MANIFEST,

@@ -455,6 +455,25 @@ class _MetadataLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _tagged_scalar_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """An explicitly tagged scalar (``!!float abc``, ``!!binary ...``) kept as its text."""
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    raise yaml.constructor.ConstructorError(
+        None, None, f"the tag {node.tag} expects a single value", node.start_mark
+    )
+
+
+def _set_as_sorted_list(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """``!!set`` as a sorted list: a Python set's order changes from run to run."""
+    members = loader.construct_mapping(node)
+    return sorted(members, key=str)
+
+
+for _tag in ("bool", "int", "float", "binary", "timestamp"):
+    _MetadataLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _tagged_scalar_as_text)
+_MetadataLoader.add_constructor("tag:yaml.org,2002:set", _set_as_sorted_list)
+
 _MetadataLoader.yaml_implicit_resolvers = {
     first: [
         (tag, regex)
@@ -475,6 +494,8 @@ def _parse_yaml_mapping(text: str, source: str, what: str) -> dict[str, Any]:
         raise MetadataError(source, f"{what} is not valid YAML: {reason}{where}") from None
     except RecursionError:
         raise MetadataError(source, f"{what} is nested too deeply to read") from None
+    except (ValueError, TypeError, OverflowError, ArithmeticError) as err:  # a tag's constructor
+        raise MetadataError(source, f"{what} has a value YAML cannot build: {err}") from None
     if value is None:
         return {}
     if not isinstance(value, dict):
