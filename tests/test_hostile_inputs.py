@@ -703,3 +703,28 @@ def test_a_yaml_tag_on_the_wrong_kind_of_node_is_a_problem_row(tmp_path):
 def test_yaml_set_is_a_sorted_list_the_same_on_every_run(tmp_path):
     write(tmp_path, "a.txt", "---\ntags: !!set {zeta, alpha, mu}\n---\nA\n\n" + GOOD)
     assert load_corpus(tmp_path).articles.loc[0, "tags"] == '["alpha", "mu", "zeta"]'
+
+
+def quotes_and_speakers_columns() -> list[str]:
+    from analysis.pipeline import QUOTE_DTYPES, QUOTE_SENTIMENT, SPEAKER_DTYPES
+
+    computed = {*QUOTE_DTYPES, *QUOTE_SENTIMENT, *SPEAKER_DTYPES}
+    return sorted(computed - {"article_id", "title", "outlet", "date", "country", "text"})
+
+
+def test_metadata_named_like_quotes_and_speakers_columns_runs_and_is_kept(tmp_path):
+    names = quotes_and_speakers_columns()
+    assert "fragments" in names and "speaker" in names
+    record = {"id": "a", "text": GOOD, **{name: f"meta {name}" for name in names}}
+    write(tmp_path / "c", "a.jsonl", json.dumps(record) + "\n")
+    out = tmp_path / "out"
+    assert main(["analyze", str(tmp_path / "c"), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    articles = pd.read_csv(out / "articles.csv", dtype=str, keep_default_na=False)
+    # each kept under its own name, or as meta_<name> when the articles table computes one
+    kept = {n: articles.loc[0, f"meta_{n}" if f"meta_{n}" in articles else n] for n in names}
+    assert kept == {n: f"meta {n}" for n in names}
+    quotes = pd.read_csv(out / "quotes.csv")
+    assert quotes["fragments"].tolist()[0].startswith("[[")  # the quotes' own column
+    from analysis.runner import read_results
+
+    assert read_results(out).articles.loc[0, "fragments"] == "meta fragments"

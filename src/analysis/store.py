@@ -237,10 +237,15 @@ def content_hash(row: Mapping[str, Any], salt: str = "") -> str:
 def to_arrow(table: pd.DataFrame) -> pa.Table:
     """A results table as Arrow, without pandas metadata; ``fragments`` as a list type."""
     arrow = pa.Table.from_pandas(table, preserve_index=False).replace_schema_metadata(None)
-    if "fragments" in arrow.column_names:
+    if "fragments" in arrow.column_names and _is_list(arrow.schema.field("fragments").type):
         index = arrow.column_names.index("fragments")
         arrow = arrow.set_column(index, "fragments", arrow["fragments"].cast(_FRAGMENTS))
     return arrow
+
+
+def _is_list(kind: pa.DataType) -> bool:
+    """The quotes' ``fragments`` (a list); a metadata column of that name is text."""
+    return pa.types.is_list(kind) or pa.types.is_large_list(kind)
 
 
 def write_parquet_atomic(out: Path, relative: str, table: pa.Table) -> None:
@@ -393,7 +398,7 @@ class _TableWriter:
         table = table.combine_chunks()
         self._parquet.write_table(table, row_group_size=_ROW_GROUP)
         frame = table.to_pandas(types_mapper=CSV_TYPES.get)
-        if "fragments" in frame.columns:
+        if "fragments" in frame.columns and _is_list(table.schema.field("fragments").type):
             frame["fragments"] = [
                 json.dumps([list(map(int, f)) for f in value]) for value in frame["fragments"]
             ]
@@ -655,7 +660,7 @@ def read_results(out_dir: str | os.PathLike[str]) -> Results:
         if not path.is_file():
             raise OutputError(f"{path}: missing; run `newsroom-workbook analyze` first")
         table = pd.read_parquet(path)
-        if "fragments" in table.columns:
+        if name == "quotes":
             table["fragments"] = [
                 tuple(tuple(int(x) for x in f) for f in v) for v in table["fragments"]
             ]
