@@ -728,3 +728,21 @@ def test_metadata_named_like_quotes_and_speakers_columns_runs_and_is_kept(tmp_pa
     from analysis.runner import read_results
 
     assert read_results(out).articles.loc[0, "fragments"] == "meta fragments"
+
+
+@pytest.mark.parametrize("max_bytes", [10**12, 2**63, 10**30], ids=["1TB", "2**63", "10**30"])
+def test_a_huge_max_bytes_loads_every_format(tmp_path, max_bytes):
+    write(tmp_path / "c", "a.txt", "A\n\n" + GOOD)
+    write(tmp_path / "c", "b.jsonl", json.dumps({"id": "b", "text": GOOD}) + "\n")
+    write(tmp_path / "c", "c.csv", "id,text\nc," + json.dumps(GOOD) + "\n")
+    corpus = load_corpus(tmp_path / "c", max_bytes=max_bytes)
+    assert corpus.problems.empty
+    assert corpus.articles["article_id"].tolist() == ["a", "b", "c"]
+
+
+def test_cli_with_a_huge_max_bytes(tmp_path):
+    write(tmp_path / "c", "a.txt", "A\n\n" + GOOD)
+    out = tmp_path / "out"
+    argv = ["analyze", str(tmp_path / "c"), "--out", str(out), "--max-bytes", str(10**30)]
+    assert main([*argv, "--jobs", "1", "--quiet", "--no-sentiment"]) == 0
+    assert pd.read_csv(out / "articles.csv")["article_id"].tolist() == ["a"]

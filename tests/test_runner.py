@@ -198,11 +198,15 @@ def test_leftover_temporary_and_orphan_files_are_cleaned(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", range(3))
     out = tmp_path / "out"
     run_corpus(corpus, out, jobs=1, chunk_size=2)
-    (out / ".tmp-crashed.parquet").write_bytes(b"half")
+    (out / ".tmp-0123456789abcdef.parquet").write_bytes(b"half")  # a killed write's
     (out / "parts" / "c000099-quotes.parquet").write_bytes(b"never registered")
+    (out / ".tmp-my-notes.txt").write_text("the user's")  # not named like ours: kept
+    (out / "parts" / "c1-my-copy.parquet").write_text("the user's")
     run_corpus(corpus, out, jobs=1, chunk_size=2)
-    assert not (out / ".tmp-crashed.parquet").exists()
+    assert not (out / ".tmp-0123456789abcdef.parquet").exists()
     assert not (out / "parts" / "c000099-quotes.parquet").exists()
+    assert (out / ".tmp-my-notes.txt").read_text() == "the user's"
+    assert (out / "parts" / "c1-my-copy.parquet").read_text() == "the user's"
 
 
 def test_written_files_follow_the_umask_of_the_moment(tmp_path):
@@ -215,3 +219,101 @@ def test_written_files_follow_the_umask_of_the_moment(tmp_path):
     finally:
         os.umask(previous)
     assert (tmp_path / "table.csv").stat().st_mode & 0o777 == 0o640
+
+
+# --- issue 19 and 18: nothing deleted or overwritten unasked, one run per folder -----------
+
+
+def test_force_into_a_users_folder_deletes_and_overwrites_nothing(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", range(2))
+    out = tmp_path / "mine"
+    out.mkdir()
+    files = {
+        ".tmp-draft.txt": "my draft",
+        ".tmp-0123456789abcdef.parquet": "named like a temporary of ours",
+        "notes.csv": "a,b",
+    }
+    for name, text in files.items():
+        (out / name).write_text(text)
+    run_corpus(corpus, out, jobs=1, force=True)
+    assert {name: (out / name).read_text() for name in files} == files
+    assert (out / "articles.csv").is_file()
+
+
+@pytest.mark.parametrize("name", ["quotes.csv", "report.html", "parts", "figures"])
+def test_force_refuses_a_users_folder_holding_a_name_the_run_writes(tmp_path, name):
+    corpus = write_corpus(tmp_path / "corpus", range(2))
+    out = tmp_path / "mine"
+    out.mkdir()
+    if name in ("parts", "figures"):
+        (out / name).mkdir()
+        (out / name / "c000001-quotes.parquet").write_text("mine")
+    else:
+        (out / name).write_text("mine")
+    with pytest.raises(OutputError, match=f"holds {name}, which a run would overwrite"):
+        run_corpus(corpus, out, jobs=1, force=True)
+    assert sorted(p.name for p in out.iterdir()) == [name]
+
+
+def test_results_of_another_corpus_are_kept_unless_replace(tmp_path):
+    first = write_corpus(tmp_path / "first", range(3))
+    second = write_corpus(tmp_path / "second", range(10, 12))
+    out = tmp_path / "out"
+    run_corpus(first, out, jobs=1)
+    before = (out / "articles.csv").read_bytes()
+    with pytest.raises(OutputError) as refused:
+        run_corpus(second, out, jobs=1)
+    message = str(refused.value)
+    assert f"holds the results of 3 articles of another corpus, {first.resolve()}" in message
+    assert "--replace" in message
+    assert (out / "articles.csv").read_bytes() == before
+    run_corpus(first, out, jobs=1)  # the same corpus (grown or not) is no other corpus
+    summary = run_corpus(second, out, jobs=1, replace=True)
+    assert (summary.n_articles, summary.n_dropped) == (2, 3)
+    assert pd.read_csv(out / "articles.csv")["article_id"].tolist() == ["s10", "s11"]
+
+
+def hold_lock(folder: Path):
+    """A separate process that holds the lock on ``folder`` until it is killed."""
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import sys, time, pathlib; from analysis.store import locked\n"
+        "with locked(pathlib.Path(sys.argv[1])):\n"
+        "    print('held', flush=True); time.sleep(120)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(folder)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "held"
+    time.sleep(0.05)
+    return holder
+
+
+def test_a_folder_another_run_is_writing_into_is_refused_with_its_pid(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", range(2))
+    out = tmp_path / "out"
+    run_corpus(corpus, out, jobs=1)
+    before = (out / "articles.csv").read_bytes()
+    holder = hold_lock(out)
+    try:
+        with pytest.raises(
+            OutputError, match=rf"another newsroom-workbook run \(process {holder.pid} on "
+        ):
+            run_corpus(corpus, out, jobs=1)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert (out / "articles.csv").read_bytes() == before
+    # the holder was killed (-9): its lock died with it, so the next run goes ahead
+    assert run_corpus(corpus, out, jobs=1).n_reused == 2
+
+
+def test_a_lock_file_left_by_a_dead_process_does_not_block(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", range(2))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".newsroom-workbook.lock").write_text(json.dumps({"pid": 999_999_999, "host": "x"}))
+    assert run_corpus(corpus, out, jobs=1).n_analysed == 2

@@ -297,7 +297,7 @@ def _read_bytes(path: Path, source: str, max_bytes: int) -> bytes:
                 source, f"{_megabytes(size)}, over the {_megabytes(max_bytes)} limit (max_bytes)"
             )
         with path.open("rb") as stream:
-            data = stream.read(max_bytes + 1)  # the file may have grown since stat()
+            data = _read_at_most(stream, max_bytes + 1)  # the file may have grown since stat()
     except OSError as err:
         raise UnreadableError(source, f"cannot be read: {err.strerror or err}") from None
     if len(data) > max_bytes:
@@ -305,6 +305,19 @@ def _read_bytes(path: Path, source: str, max_bytes: int) -> bytes:
             source, f"over {_megabytes(max_bytes)}, the limit (max_bytes), when read"
         )
     return data
+
+
+def _read_at_most(stream: Any, limit: int) -> bytes:
+    """Up to ``limit`` bytes, read a megabyte at a time (``read(limit)`` would allocate
+    ``limit`` bytes at once, and fail on a huge ``max_bytes``)."""
+    blocks, total = [], 0
+    while total < limit:
+        block = stream.read(min(1 << 20, limit - total))
+        if not block:
+            break
+        blocks.append(block)
+        total += len(block)
+    return b"".join(blocks)
 
 
 def _check_regular_file(path: Path, source: str) -> None:
@@ -834,7 +847,12 @@ _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 def _record_limit(max_bytes: int) -> int:
     """Longest JSONL line or CSV field read: room for escapes and metadata around the text."""
-    return 4 * max_bytes + 1_000_000
+    return min(4 * max_bytes + 1_000_000, _LONGEST_RECORD)
+
+
+_LONGEST_RECORD = 2**31 - 1
+"""The csv module's field limit is a C long (32 bits on Windows): a JSONL line or CSV field
+is never read past 2 GiB, whatever ``max_bytes`` says."""
 
 
 def _wide_encoding(stream: Any) -> str | None:

@@ -31,9 +31,12 @@ import concurrent.futures
 import itertools
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from dataclasses import replace as replace_fields
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +64,13 @@ from analysis.store import (
     TABLES,
     TALLY_INPUT,
     MergedTables,
+    check_chunks,
     code_fingerprint,
     content_hash,
+    corpus_id,
     drop_stale,
     fill_metadata,
+    locked,
     prepare_out_dir,
     quotes_of,
     read_index,
@@ -194,6 +200,7 @@ def run_corpus(
     jobs: int | None = None,
     chunk_size: int = 500,
     force: bool = False,
+    replace: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     sentiment: bool = True,
     progress: Callable[[int], None] | None = None,
@@ -214,6 +221,8 @@ def run_corpus(
     force : bool, optional
         Write into a non-empty folder that has no manifest, and start afresh when the
         manifest cannot be read.
+    replace : bool, optional
+        Replace the results of another corpus found in ``out_dir`` (refused otherwise).
     max_bytes : int, optional
         Largest article accepted by the loader.
     sentiment : bool, optional
@@ -232,36 +241,80 @@ def run_corpus(
     CorpusError
         When the corpus does not exist, or has no usable article.
     OutputError
-        When ``out_dir`` may not be written (see :func:`analysis.store.prepare_out_dir`).
+        When ``out_dir`` may not be written (see :func:`analysis.store.prepare_out_dir`), or
+        another run is writing into it (see :func:`analysis.store.locked`).
+    OSError
+        When a write fails (a full disk, a read-only folder); the files already in
+        ``out_dir`` are left as they were.
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     # find the first usable article before touching the output folder
     items = _from_first_usable(corpus, iter_corpus(corpus, max_bytes=max_bytes))
     out = Path(out_dir)
+    prepare_out_dir(out, force=force, corpus=corpus, replace=replace)  # checks, creates
+    with locked(out):
+        return _run_locked(
+            corpus,
+            out,
+            items,
+            force=force,
+            replace=replace,
+            jobs=jobs,
+            chunk_size=chunk_size,
+            sentiment=sentiment,
+            progress=progress,
+            n_samples=n_samples,
+        )
+
+
+def _run_locked(
+    corpus: str | os.PathLike[str],
+    out: Path,
+    items: Iterator[Article | CorpusError],
+    *,
+    force: bool,
+    replace: bool,
+    jobs: int | None,
+    chunk_size: int,
+    sentiment: bool,
+    progress: Callable[[int], None] | None,
+    n_samples: int,
+) -> RunSummary:
+    """:func:`run_corpus` once the output folder is locked for this process."""
+    found = prepare_out_dir(out, force=force, corpus=corpus, replace=replace)
     settings = {"sentiment": sentiment, "code": code_fingerprint(), "parts": PARTS_VERSION}
-    manifest = _start_manifest(prepare_out_dir(out, force=force, corpus=corpus), settings)
-    remove_temporaries(out)
-    remove_orphan_parts(out, manifest["chunks"])
+    manifest = _start_manifest(found, settings, corpus_id(corpus))
+    if found is not None:  # a folder of the user's (--force) keeps every file it holds
+        remove_temporaries(out)
+    good, _broken = check_chunks(out, manifest["chunks"])  # broken ones are analysed again
+    manifest["chunks"] = good
+    remove_orphan_parts(out, good)
     write_manifest(out, manifest)
 
     scan = _Scan(read_index(out, manifest["chunks"]), json.dumps(settings, sort_keys=True))
     pending = scan.pending(items, chunk_size, n_samples, progress)
     jobs = max(1, jobs or os.cpu_count() or 1)
     n_analysed = 0
-    for number, records, hashes in _map_chunks(pending, out, jobs, sentiment, manifest):
-        chunk = f"c{number:06d}"
-        manifest = {**manifest, "chunks": [*manifest["chunks"], chunk], "next_chunk": number + 1}
-        write_manifest(out, manifest)
-        n_analysed += len(records)
-        scan.index.update(
-            (d, (str(r["article_id"]), chunk)) for r, d in zip(records, hashes, strict=True)
-        )
+    for number, records, hashes, lost in _map_chunks(pending, out, jobs, sentiment, manifest):
+        if lost:
+            scan.lost(records, lost)
+        else:
+            chunk = f"c{number:06d}"
+            chunks = [*manifest["chunks"], chunk]
+            manifest = {**manifest, "chunks": chunks, "next_chunk": number + 1}
+            write_manifest(out, manifest)
+            n_analysed += len(records)
+            scan.index.update(
+                (d, (str(r["article_id"]), chunk)) for r, d in zip(records, hashes, strict=True)
+            )
         if progress is not None:
             progress(len(records))
+    remove_orphan_parts(out, manifest["chunks"])  # parts of lost chunks
 
-    n_dropped = drop_stale(out, manifest, scan.stale())
-    write_manifest(out, manifest)
+    manifest, renamed = drop_stale(out, manifest, scan.stale())
+    n_dropped = len(scan.stale())
+    scan.rename(renamed)
     merged = write_final_tables(out, manifest["chunks"], scan.live(), scan.problems)
     counts = {"articles": scan.n_articles, "analysed": n_analysed, "reused": scan.n_reused}
     summary = _summarise(out, counts, n_dropped, merged.files)
@@ -269,7 +322,7 @@ def run_corpus(
         out, summary, scan.samples, title=f"newsroom-workbook: {Path(corpus).name}", merged=merged
     )
     write_manifest(out, {**manifest, "complete": True, "n_articles": scan.n_articles})
-    return replace(summary, files=(*merged.files, *report_files))
+    return replace_fields(summary, files=(*merged.files, *report_files))
 
 
 def _from_first_usable(
@@ -288,11 +341,19 @@ def _from_first_usable(
     )
 
 
-def _start_manifest(found: Mapping[str, Any] | None, settings: Mapping[str, Any]) -> dict:
+def _start_manifest(
+    found: Mapping[str, Any] | None, settings: Mapping[str, Any], corpus: str
+) -> dict[str, Any]:
     """The manifest of this run: the one found if its settings match, else a fresh one."""
     if found is None or found.get("settings") != settings:
         found = {"format": FORMAT, "version": FORMAT_VERSION, "chunks": [], "next_chunk": 1}
-    return {**found, "settings": dict(settings), "complete": False}
+    return {**found, "settings": dict(settings), "corpus": corpus, "complete": False}
+
+
+_LOST = (
+    "the worker process analysing it died twice (killed, or out of memory); not analysed "
+    "in this run, tried again by the next"
+)
 
 
 @dataclass(eq=False)
@@ -348,6 +409,20 @@ class _Scan:
             if records:
                 yield records, hashes
 
+    def lost(self, records: Sequence[Mapping[str, Any]], reason: str) -> None:
+        """The articles of a chunk whose worker died: problems, and not in the index."""
+        for record in records:
+            self.problems.append(
+                {"source": str(record["source"]), "error": "WorkerError", "problem": reason}
+            )
+
+    def rename(self, renamed: Mapping[str, str]) -> None:
+        """Follow chunks rewritten under new names (see :func:`analysis.store.drop_stale`)."""
+        self.index = {
+            digest: (article_id, renamed.get(chunk, chunk))
+            for digest, (article_id, chunk) in self.index.items()
+        }
+
     def stale(self) -> dict[str, tuple[str, str]]:
         """Articles of finished chunks that are no longer in the corpus (or changed)."""
         return {d: where for d, where in self.index.items() if d not in self.seen}
@@ -363,42 +438,102 @@ def _map_chunks(
     jobs: int,
     sentiment: bool,
     manifest: Mapping[str, Any],
-) -> Iterator[tuple[int, list[dict[str, Any]], list[str]]]:
-    """Analyse chunks (in a pool when ``jobs > 1``); yield each finished one in corpus order.
+) -> Iterator[tuple[int, list[dict[str, Any]], list[str], str]]:
+    """Analyse chunks (in a pool when ``jobs > 1``); yield each in corpus order.
 
-    Chunks are numbered from ``manifest["next_chunk"]``; a chunk is yielded once its parts
-    are written. At most ``2 * jobs`` chunks are in flight, so memory does not grow with the
-    corpus.
+    Yields ``(number, records, hashes, lost)``: chunks are numbered from
+    ``manifest["next_chunk"]``, and a chunk is yielded once its parts are written, with
+    ``lost`` empty. When a worker process dies (killed, out of memory), the pool is
+    replaced and each chunk that was in flight is tried again alone; a chunk that kills
+    its worker again is yielded with ``lost`` saying so, its parts unwritten. At most
+    ``2 * jobs`` chunks are in flight, so memory does not grow with the corpus.
     """
     numbers = itertools.count(int(manifest["next_chunk"]))
     if jobs == 1:
         for records, hashes in chunks:
             number = next(numbers)
             _analyze_chunk(str(out), f"c{number:06d}", records, hashes, sentiment)
-            yield number, records, hashes
+            yield number, records, hashes, ""
         return
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        queue: collections.deque[tuple[int, list, list, concurrent.futures.Future]]
-        queue = collections.deque()
+    queue: collections.deque[tuple[int, list, list, concurrent.futures.Future]]
+    queue = collections.deque()
+    pool = _worker_pool(jobs)
+    try:
+        for records, hashes in chunks:
+            number = next(numbers)
+            future = pool.submit(
+                _analyze_chunk, str(out), f"c{number:06d}", records, hashes, sentiment
+            )
+            queue.append((number, records, hashes, future))
+            while len(queue) >= 2 * jobs:
+                if (yield from _finish_first(queue, out, sentiment)):
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = _worker_pool(jobs)
+        while queue:
+            yield from _finish_first(queue, out, sentiment)
+    finally:
+        for *_, future in queue:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _finish_first(
+    queue: collections.deque, out: Path, sentiment: bool
+) -> Iterator[tuple[int, list[dict[str, Any]], list[str], str]]:
+    """Wait for the first chunk in ``queue`` and yield it; return True if the pool broke.
+
+    A broken pool fails every chunk in flight: each is then tried again alone, in a pool of
+    its own, and the queue is emptied.
+    """
+    number, records, hashes, future = queue[0]
+    try:
+        future.result()
+    except concurrent.futures.process.BrokenProcessPool:
+        retry = list(queue)
+        queue.clear()
+        for number, records, hashes, _ in retry:
+            yield number, records, hashes, _retry_alone(out, number, records, hashes, sentiment)
+        return True
+    queue.popleft()
+    yield number, records, hashes, ""
+    return False
+
+
+def _retry_alone(
+    out: Path, number: int, records: list[dict[str, Any]], hashes: list[str], sentiment: bool
+) -> str:
+    """Analyse one chunk in a worker of its own; "" when done, else why it was lost."""
+    with _worker_pool(1) as pool:
+        future = pool.submit(_analyze_chunk, str(out), f"c{number:06d}", records, hashes, sentiment)
         try:
-            for records, hashes in chunks:
-                number = next(numbers)
-                future = pool.submit(
-                    _analyze_chunk, str(out), f"c{number:06d}", records, hashes, sentiment
-                )
-                queue.append((number, records, hashes, future))
-                while len(queue) >= 2 * jobs:
-                    number, records, hashes, future = queue.popleft()
-                    future.result()
-                    yield number, records, hashes
-            while queue:
-                number, records, hashes, future = queue.popleft()
-                future.result()
-                yield number, records, hashes
-        finally:
-            for *_, future in queue:
-                future.cancel()
+            future.result()
+        except concurrent.futures.process.BrokenProcessPool:
+            return _LOST
+    return ""
+
+
+def _worker_pool(jobs: int) -> concurrent.futures.ProcessPoolExecutor:
+    """``jobs`` spawned worker processes that end when this process ends, however it ends."""
+    return concurrent.futures.ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with_parent
+    )
+
+
+def _exit_with_parent() -> None:
+    """Worker initialiser: exit as soon as the main process is gone (killed with -9, too).
+
+    A daemon thread waits on the parent's sentinel, which the system marks ready when the
+    parent ends, so no worker keeps running (and writing) after a killed run.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _summarise(
@@ -474,7 +609,7 @@ def write_report(
     for quote in quotes:
         for start, end in quote["fragments"]:
             spans.setdefault(quote["article_id"], []).append((start, end, quote["speaker"] or ""))
-    shown = [replace(s, quotes=tuple(spans.get(s.article_id, ()))) for s in samples]
+    shown = [replace_fields(s, quotes=tuple(spans.get(s.article_id, ()))) for s in samples]
     page = render_report(
         title=title,
         summary={

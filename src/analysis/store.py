@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import datetime as dt
 import functools
 import hashlib
 import importlib.resources
 import json
 import os
+import re
 import secrets
+import socket
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,17 +95,48 @@ _ROW_GROUP = 16_384
 # --- output folder safety -------------------------------------------------------------
 
 
+RUN_OUTPUTS = (
+    *(f"{name}.{kind}" for name in TABLES for kind in ("parquet", "csv")),
+    "report.html",
+    "figures",
+    "parts",
+)
+"""What a run writes in its folder: with ``force``, a folder of the user's that holds any of
+these is refused, so that nothing of the user's is overwritten or deleted."""
+
+
 def prepare_out_dir(
-    out_dir: str | os.PathLike[str], *, force: bool = False, corpus: str | os.PathLike[str] = ""
+    out_dir: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    corpus: str | os.PathLike[str] = "",
+    replace: bool = False,
+    outputs: Sequence[str] = RUN_OUTPUTS,
 ) -> dict[str, Any] | None:
     """Check that ``out_dir`` may be written and create it; return its manifest if any.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The results folder.
+    force : bool, optional
+        Write into a non-empty folder that has no manifest (beside its files, none of which
+        may bear the name of one of ``outputs``), or whose manifest cannot be read.
+    corpus : str or Path, optional
+        The corpus the results are of: ``out_dir`` may not lie inside it, and a folder
+        holding the results of another corpus is refused unless ``replace``.
+    replace : bool, optional
+        Let a run replace the results of another corpus.
+    outputs : sequence of str, optional
+        Names the run writes in the folder.
 
     Raises
     ------
     OutputError
         When ``out_dir`` is a file, lies inside the corpus folder (its tables would be read
-        as articles next time), or is a non-empty folder without a manifest and
-        ``force`` is false.
+        as articles next time), is a non-empty folder without a manifest and ``force`` is
+        false (or holds files of the run's names), or holds the results of another corpus
+        and ``replace`` is false.
     """
     out = Path(out_dir)
     if corpus:
@@ -115,12 +149,21 @@ def prepare_out_dir(
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder")
     manifest_path = out / MANIFEST
-    if out.is_dir() and not manifest_path.is_file() and any(out.iterdir()) and not force:
-        raise OutputError(
-            f"{out}: folder is not empty and was not written by newsroom-workbook "
-            f"(no {MANIFEST}); choose an empty or new folder, or pass --force to write "
-            "into it anyway"
-        )
+    if out.is_dir() and not manifest_path.is_file():
+        present = sorted(p.name for p in out.iterdir() if p.name != LOCK)
+        if present and not force:
+            raise OutputError(
+                f"{out}: folder is not empty and was not written by newsroom-workbook "
+                f"(no {MANIFEST}); choose an empty or new folder, or pass --force to write "
+                "into it anyway"
+            )
+        clash = sorted(set(present) & set(outputs))
+        if clash:
+            raise OutputError(
+                f"{out}: folder was not written by newsroom-workbook and holds "
+                f"{', '.join(clash)}, which a run would overwrite; nothing was changed; "
+                "choose an empty or new folder"
+            )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -141,7 +184,87 @@ def prepare_out_dir(
                 f"{manifest_path}: not a newsroom-workbook manifest; pass --force to start afresh"
             )
         return None
+    earlier = manifest.get("corpus")
+    if corpus and isinstance(earlier, str) and earlier != corpus_id(corpus) and not replace:
+        held = manifest.get("n_articles")
+        what = f"{held:,} articles of " if isinstance(held, int) else ""
+        state = "" if manifest.get("complete") else " (an unfinished run)"
+        raise OutputError(
+            f"{out}: holds the results of {what}another corpus, {earlier}{state}; "
+            "choose another --out, or pass --replace to replace them"
+        )
     return manifest
+
+
+def corpus_id(corpus: str | os.PathLike[str]) -> str:
+    """How a manifest names the corpus its results are of: the corpus's absolute path."""
+    return str(Path(corpus).resolve())
+
+
+LOCK = ".newsroom-workbook.lock"
+"""The lock file of a results folder: it names the process writing into the folder."""
+
+
+@contextlib.contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the results folder ``out`` for this process for the duration of the block.
+
+    The lock is an operating-system lock on ``out/.newsroom-workbook.lock``, released by
+    the system when the process ends however it ends, so the lock of a killed run (a dead
+    process) never blocks the next one. The file says which process holds it.
+
+    Raises
+    ------
+    OutputError
+        When another process holds the folder.
+    """
+    path = out / LOCK
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    except OSError as err:
+        raise OutputError(f"{path}: cannot create the lock file ({err.strerror or err})") from None
+    try:
+        if not _try_lock(handle):
+            raise OutputError(
+                f"{out}: another newsroom-workbook run ({_holder(path)}) is writing into this "
+                "folder; wait for it to finish, or choose another --out"
+            )
+        stamp = {"pid": os.getpid(), "host": socket.gethostname(), "started": _now()}
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, (json.dumps(stamp) + "\n").encode(), 0)
+        yield
+    finally:
+        os.close(handle)  # closing the file releases the lock
+
+
+def _try_lock(handle: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _holder(path: Path) -> str:
+    try:
+        stamp = json.loads(path.read_text(encoding="utf-8"))
+        return f"process {int(stamp['pid'])} on {stamp['host']}, started {stamp['started']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "a process"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _inside(out: Path, relative: str) -> Path:
@@ -196,11 +319,16 @@ def write_bytes_atomic(out: Path, relative: str, data: bytes) -> None:
         temporary.write_bytes(data)
 
 
+_TEMPORARY = re.compile(re.escape(_TMP_PREFIX) + r"[0-9a-f]{16}(\.[a-z]+)?")
+
+
 def remove_temporaries(out: Path) -> None:
+    """Delete the temporary files a killed run left (``.tmp-`` and 16 hex digits)."""
     for folder in (out, out / "parts", out / "figures"):
         if folder.is_dir() and not folder.is_symlink():
-            for leftover in folder.glob(f"{_TMP_PREFIX}*"):
-                leftover.unlink(missing_ok=True)
+            for leftover in folder.iterdir():
+                if _TEMPORARY.fullmatch(leftover.name) and not leftover.is_dir():
+                    leftover.unlink(missing_ok=True)
 
 
 # --- hashing ----------------------------------------------------------------------------
@@ -278,30 +406,91 @@ def write_manifest(out: Path, manifest: Mapping[str, Any]) -> None:
     write_bytes_atomic(out, MANIFEST, text.encode("utf-8"))
 
 
+_PART_FILE = re.compile(r"(?P<chunk>c\d{6})-(?:" + "|".join(PART_TABLES) + r")\.parquet")
+
+
 def remove_orphan_parts(out: Path, chunks: Sequence[str]) -> None:
     """Parts of chunks the manifest does not list (a run killed mid-chunk) are removed."""
     parts = out / "parts"
     if not parts.is_dir():
         return
     keep = set(chunks)
-    for path in parts.glob("c*-*.parquet"):
-        if path.name.split("-", 1)[0] not in keep:
+    for path in parts.iterdir():
+        ours = _PART_FILE.fullmatch(path.name)
+        if ours and ours["chunk"] not in keep and not path.is_dir():
             path.unlink(missing_ok=True)
 
 
-def drop_stale(out: Path, manifest: dict[str, Any], stale: Mapping[str, tuple[str, str]]) -> int:
-    """Rewrite the parts of chunks holding stale articles without them; return how many."""
+def drop_stale(
+    out: Path, manifest: Mapping[str, Any], stale: Mapping[str, tuple[str, str]]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Rewrite the chunks holding stale articles without them, as new chunks.
+
+    Each such chunk's parts are written without the stale rows under the next chunk
+    number; the manifest then names the new chunk instead of the old (one atomic write),
+    and only then are the old parts deleted. A crash at any point leaves either the old
+    chunk or the new one listed, complete; the other is an orphan the next run removes.
+
+    Returns
+    -------
+    manifest : dict
+        The manifest now on disk.
+    renamed : dict
+        Old chunk name -> new chunk name.
+    """
     by_chunk: dict[str, set[str]] = {}
     for article_id, chunk in stale.values():
         by_chunk.setdefault(chunk, set()).add(article_id)
+    renamed: dict[str, str] = {}
+    manifest = dict(manifest)
     for chunk, ids in sorted(by_chunk.items()):
+        number = int(manifest["next_chunk"])
+        new = f"c{number:06d}"
         drop = pa.array(sorted(ids), type=pa.large_string())
         for table in PART_TABLES:
-            relative = f"parts/{chunk}-{table}.parquet"
-            part = pq.read_table(out / relative)
+            part = pq.read_table(out / "parts" / f"{chunk}-{table}.parquet")
             keep = pc.invert(pc.is_in(part["article_id"], value_set=drop))
-            write_parquet_atomic(out, relative, part.filter(keep))
-    return sum(len(ids) for ids in by_chunk.values())
+            write_parquet_atomic(out, f"parts/{new}-{table}.parquet", part.filter(keep))
+        chunks = [new if c == chunk else c for c in manifest["chunks"]]
+        manifest = {**manifest, "chunks": chunks, "next_chunk": number + 1}
+        write_manifest(out, manifest)
+        for table in PART_TABLES:
+            (out / "parts" / f"{chunk}-{table}.parquet").unlink(missing_ok=True)
+        renamed[chunk] = new
+    return manifest, renamed
+
+
+def check_chunks(out: Path, chunks: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split the chunks a manifest lists into usable ones and broken ones.
+
+    A chunk is broken when one of its parts is missing, truncated or unreadable, or when
+    its parts disagree on its articles (a crash between two writes). Its articles are then
+    analysed again, so a damaged folder is rebuilt rather than refused.
+
+    Returns
+    -------
+    good, broken : list of str
+    """
+    good, broken = [], []
+    for chunk in chunks:
+        try:
+            ids = {
+                table: pq.read_table(
+                    out / "parts" / f"{chunk}-{table}.parquet", columns=["article_id"]
+                )["article_id"].to_pylist()
+                for table in PART_TABLES
+            }
+        except (OSError, pa.ArrowException, ValueError, KeyError):
+            broken.append(chunk)
+            continue
+        listed = set(ids["index"])
+        consistent = (
+            ids["articles"] == ids["counts"]
+            and set(ids["articles"]) | set(ids["failures"]) == listed
+            and all(set(ids[t]) <= listed for t in ("quotes", "speakers"))
+        )
+        (good if consistent else broken).append(chunk)
+    return good, broken
 
 
 # --- final tables: streaming merge of the parts ---------------------------------------------
@@ -681,16 +870,21 @@ def read_results(out_dir: str | os.PathLike[str]) -> Results:
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
+    "LOCK",
     "MANIFEST",
     "PARTS_VERSION",
     "PART_TABLES",
+    "RUN_OUTPUTS",
     "TABLES",
     "MergedTables",
     "atomic_path",
+    "check_chunks",
     "code_fingerprint",
     "content_hash",
+    "corpus_id",
     "drop_stale",
     "fill_metadata",
+    "locked",
     "prepare_out_dir",
     "quotes_of",
     "read_index",
