@@ -526,7 +526,9 @@ def test_cli_on_a_missing_corpus_exits_2(tmp_path, capsys):
     assert not out.exists()
 
 
-def test_cli_crash_while_writing_leaves_the_previous_result(tmp_path, monkeypatch):
+def test_cli_full_disk_exits_2_in_one_line_and_leaves_the_previous_result(
+    tmp_path, monkeypatch, capsys
+):
     import analysis.runner as runner
 
     corpus = tmp_path / "corpus"
@@ -540,12 +542,14 @@ def test_cli_crash_while_writing_leaves_the_previous_result(tmp_path, monkeypatc
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(runner, "write_final_tables", crash)
-    try:  # the CLI may report the failure (exit status) or let it propagate
-        status = main(["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"])
-    except OSError as err:
-        assert "No space left" in str(err)
-    else:
-        assert status != 0
+    capsys.readouterr()
+    status = main(["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"])
+    error = capsys.readouterr().err
+    assert status == 2
+    assert error == (
+        f"error: {out}: cannot write (No space left on device); "
+        f"the results already in {out} are unchanged\n"
+    )
     after = {p.relative_to(out): p.read_bytes() for p in out.glob("*.*")}
     final = {name for name in before if name.suffix in (".csv", ".parquet", ".html")}
     assert {name: after[name] for name in final} == {name: before[name] for name in final}
@@ -746,3 +750,27 @@ def test_cli_with_a_huge_max_bytes(tmp_path):
     argv = ["analyze", str(tmp_path / "c"), "--out", str(out), "--max-bytes", str(10**30)]
     assert main([*argv, "--jobs", "1", "--quiet", "--no-sentiment"]) == 0
     assert pd.read_csv(out / "articles.csv")["article_id"].tolist() == ["a"]
+
+
+def test_cli_on_a_read_only_results_folder_exits_2_in_one_line(tmp_path, monkeypatch, capsys):
+    import errno
+
+    import analysis.store as store
+
+    corpus = tmp_path / "corpus"
+    write(corpus, "a.txt", "A\n\n" + GOOD)
+    out = tmp_path / "out"
+    argv = ["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"]
+    assert main(argv) == 0
+    before = {p.name: p.read_bytes() for p in out.glob("*.*")}
+    write(corpus, "b.txt", "B\n\n" + GOOD)
+
+    def read_only(folder, suffix):  # what creating a file in a read-only folder raises
+        raise OSError(errno.EROFS, "Read-only file system", str(folder))
+
+    monkeypatch.setattr(store, "_new_temporary", read_only)  # chmod does not stop root
+    capsys.readouterr()
+    assert main(argv) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "cannot write (Read-only file system)" in error
+    assert {p.name: p.read_bytes() for p in out.glob("*.*")} == before

@@ -455,17 +455,20 @@ def _map_chunks(
             _analyze_chunk(str(out), f"c{number:06d}", records, hashes, sentiment)
             yield number, records, hashes, ""
         return
-    queue: collections.deque[tuple[int, list, list, concurrent.futures.Future]]
+    queue: collections.deque[tuple[int, list, list, concurrent.futures.Future | None]]
     queue = collections.deque()
     pool = _worker_pool(jobs)
     try:
         for records, hashes in chunks:
             number = next(numbers)
-            future = pool.submit(
-                _analyze_chunk, str(out), f"c{number:06d}", records, hashes, sentiment
-            )
+            try:
+                future = pool.submit(
+                    _analyze_chunk, str(out), f"c{number:06d}", records, hashes, sentiment
+                )
+            except concurrent.futures.process.BrokenProcessPool:  # a worker died meanwhile
+                future = None
             queue.append((number, records, hashes, future))
-            while len(queue) >= 2 * jobs:
+            while queue and (len(queue) >= 2 * jobs or queue[-1][3] is None):
                 if (yield from _finish_first(queue, out, sentiment)):
                     pool.shutdown(wait=True, cancel_futures=True)
                     pool = _worker_pool(jobs)
@@ -473,7 +476,8 @@ def _map_chunks(
             yield from _finish_first(queue, out, sentiment)
     finally:
         for *_, future in queue:
-            future.cancel()
+            if future is not None:
+                future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -487,29 +491,46 @@ def _finish_first(
     """
     number, records, hashes, future = queue[0]
     try:
+        if future is None:
+            raise concurrent.futures.process.BrokenProcessPool
         future.result()
     except concurrent.futures.process.BrokenProcessPool:
         retry = list(queue)
         queue.clear()
-        for number, records, hashes, _ in retry:
-            yield number, records, hashes, _retry_alone(out, number, records, hashes, sentiment)
+        alone = None
+        try:
+            for number, records, hashes, future in retry:
+                if _succeeded(future):  # finished before the pool broke
+                    yield number, records, hashes, ""
+                    continue
+                alone = alone or _worker_pool(1)
+                again = alone.submit(
+                    _analyze_chunk, str(out), f"c{number:06d}", records, hashes, sentiment
+                )
+                try:
+                    again.result()
+                except concurrent.futures.process.BrokenProcessPool:
+                    alone.shutdown(wait=True)
+                    alone = None
+                    yield number, records, hashes, _LOST
+                else:
+                    yield number, records, hashes, ""
+        finally:
+            if alone is not None:
+                alone.shutdown(wait=True)
         return True
     queue.popleft()
     yield number, records, hashes, ""
     return False
 
 
-def _retry_alone(
-    out: Path, number: int, records: list[dict[str, Any]], hashes: list[str], sentiment: bool
-) -> str:
-    """Analyse one chunk in a worker of its own; "" when done, else why it was lost."""
-    with _worker_pool(1) as pool:
-        future = pool.submit(_analyze_chunk, str(out), f"c{number:06d}", records, hashes, sentiment)
-        try:
-            future.result()
-        except concurrent.futures.process.BrokenProcessPool:
-            return _LOST
-    return ""
+def _succeeded(future: concurrent.futures.Future | None) -> bool:
+    return (
+        future is not None
+        and future.done()
+        and not future.cancelled()
+        and future.exception() is None
+    )
 
 
 def _worker_pool(jobs: int) -> concurrent.futures.ProcessPoolExecutor:

@@ -150,7 +150,10 @@ def prepare_out_dir(
         raise OutputError(f"{out}: exists and is not a folder")
     manifest_path = out / MANIFEST
     if out.is_dir() and not manifest_path.is_file():
-        present = sorted(p.name for p in out.iterdir() if p.name != LOCK)
+        # the lock and temporary files of a run starting in this folder right now are ours
+        present = sorted(
+            p.name for p in out.iterdir() if p.name != LOCK and not _TEMPORARY.fullmatch(p.name)
+        )
         if present and not force:
             raise OutputError(
                 f"{out}: folder is not empty and was not written by newsroom-workbook "
