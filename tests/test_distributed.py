@@ -75,7 +75,7 @@ def test_force_into_a_folder_of_the_users_deletes_nothing(tmp_path, client):
         (mine / name).mkdir(parents=True)
         (mine / name / "part-000001.parquet").write_bytes(b"my own file")
         (mine / name / "notes.txt").write_text("mine")
-    with pytest.raises(OutputError, match="was not written by a Dask run"):
+    with pytest.raises(OutputError, match="holds articles, quotes, speakers, which a run would"):
         analyze_with_dask(corpus, mine, client=client, force=True)
     for name in ("articles", "quotes", "speakers"):
         assert (mine / name / "part-000001.parquet").read_bytes() == b"my own file"
@@ -130,3 +130,17 @@ def test_metadata_named_fragments_on_the_dask_path(tmp_path, client):
     results = read_dask_results(tmp_path / "out")
     assert results.articles.loc[0, ["fragments", "speaker"]].tolist() == ["x", "y"]
     assert results.quotes.loc[0, "fragments"] == ((1, 11),)
+
+
+def test_dask_refuses_another_corpus_unless_replace(tmp_path, client):
+    first = write_corpus(tmp_path / "first", 1)
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "x.txt").write_text("X\n\n“Fine,” said Ann Lee.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    analyze_with_dask(first, out, client=client)
+    with pytest.raises(OutputError, match="holds the results of another corpus"):
+        analyze_with_dask(second, out, client=client)
+    assert read_dask_results(out).articles["article_id"].tolist() == ["d00", "j1"]
+    analyze_with_dask(second, out, client=client, replace=True)
+    assert read_dask_results(out).articles["article_id"].tolist() == ["x"]

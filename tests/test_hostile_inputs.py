@@ -774,3 +774,50 @@ def test_cli_on_a_read_only_results_folder_exits_2_in_one_line(tmp_path, monkeyp
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "cannot write (Read-only file system)" in error
     assert {p.name: p.read_bytes() for p in out.glob("*.*")} == before
+
+
+def test_links_out_of_the_corpus_are_problems_not_read(tmp_path, capsys):
+    secret = write(tmp_path / "private", "passwd.txt", "Secret\n\nroot:x:0:0:SECRET-LINE\n")
+    write(tmp_path / "private" / "more", "other.txt", "Other\n\n" + GOOD)
+    corpus = tmp_path / "corpus"
+    write(corpus, "good.txt", "Good\n\n" + GOOD)
+    write(corpus, "inside/real.txt", "Real\n\n" + GOOD)
+    (corpus / "leak.txt").symlink_to(secret)
+    (corpus / "alias.txt").symlink_to(corpus / "inside" / "real.txt")  # stays inside: read
+    (corpus / "linked").symlink_to(tmp_path / "private" / "more", target_is_directory=True)
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "corpus.yaml").symlink_to(secret)
+    write(corpus, "sub/s.txt", "S\n\n" + GOOD)
+    loaded = load_corpus(corpus)
+    assert loaded.articles["article_id"].tolist() == ["alias", "good", "inside/real", "sub/s"]
+    assert [(s, e) for s, e, _ in rows(loaded.problems)] == [
+        ("leak.txt", "LinkError"),
+        ("linked", "LinkError"),
+        ("sub/corpus.yaml", "LinkError"),
+    ]
+    assert loaded.problems.loc[0, "problem"] == (
+        "a symbolic link to a file outside the corpus folder; not followed "
+        "(pass --follow-links, or follow_links=True, to read it)"
+    )
+    assert loaded.problems.loc[1, "problem"].startswith("a symbolic link to a folder; not followed")
+    out = tmp_path / "out"
+    assert main(["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    for name in ("articles.csv", "report.html", "problems.csv"):
+        assert "SECRET-LINE" not in (out / name).read_text(encoding="utf-8")
+    assert "leak.txt: a symbolic link to a file outside" in capsys.readouterr().out
+    followed = load_corpus(corpus, follow_links=True)
+    assert "leak" in followed.articles["article_id"].tolist()
+    assert "linked/other" in followed.articles["article_id"].tolist()
+
+
+def test_following_links_reads_a_looping_folder_once(tmp_path):
+    corpus = tmp_path / "corpus"
+    write(corpus, "a/x.txt", "X\n\n" + GOOD)
+    (corpus / "a" / "loop").symlink_to(corpus, target_is_directory=True)
+    (corpus / "again").symlink_to(corpus / "a", target_is_directory=True)
+    loaded = load_corpus(corpus, follow_links=True)
+    assert loaded.articles["article_id"].tolist() == ["a/x"]
+    assert [(s, e) for s, e, _ in rows(loaded.problems)] == [
+        ("a/loop", "LinkError"),
+        ("again", "LinkError"),
+    ]

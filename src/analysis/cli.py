@@ -64,6 +64,7 @@ def _analyze(args: argparse.Namespace) -> int:
                 force=args.force,
                 replace=args.replace,
                 max_bytes=args.max_bytes,
+                follow_links=args.follow_links,
                 sentiment=args.sentiment,
                 progress=update,
             )
@@ -133,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive,
         default=DEFAULT_MAX_BYTES,
         help=f"largest article accepted, in bytes (default: {DEFAULT_MAX_BYTES:,})",
+    )
+    analyze.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="read symbolic links that leave the corpus folder, and linked folders "
+        "(default: each is listed as a problem and not read)",
     )
     analyze.add_argument(
         "--no-sentiment",

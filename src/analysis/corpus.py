@@ -43,7 +43,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,7 @@ from analysis.errors import (
     CorpusError,
     DuplicateArticleError,
     EmptyArticleError,
+    LinkError,
     MetadataError,
     OversizeArticleError,
     RecordFormatError,
@@ -155,6 +156,7 @@ def load_corpus(
     max_bytes: int = DEFAULT_MAX_BYTES,
     defaults: Mapping[str, Any] | None = None,
     strip_furniture: bool = True,
+    follow_links: bool = False,
 ) -> Corpus:
     """Load every article under a folder, or in one file.
 
@@ -170,6 +172,9 @@ def load_corpus(
         Metadata for every article, below ``corpus.yaml`` files and the article's own.
     strip_furniture : bool, optional
         Move trailing headline-like lines (see ``split_furniture``) to ``furniture``.
+    follow_links : bool, optional
+        Read symbolic links that lead out of the corpus folder, and folders behind
+        symbolic links. Without it, each such link is a problem row and is not read.
 
     Returns
     -------
@@ -184,7 +189,11 @@ def load_corpus(
     articles: list[dict[str, str]] = []
     problems: list[dict[str, str]] = []
     for item in iter_corpus(
-        path, max_bytes=max_bytes, defaults=defaults, strip_furniture=strip_furniture
+        path,
+        max_bytes=max_bytes,
+        defaults=defaults,
+        strip_furniture=strip_furniture,
+        follow_links=follow_links,
     ):
         if isinstance(item, CorpusError):
             if strict:
@@ -210,11 +219,13 @@ def iter_corpus(
     max_bytes: int = DEFAULT_MAX_BYTES,
     defaults: Mapping[str, Any] | None = None,
     strip_furniture: bool = True,
+    follow_links: bool = False,
 ) -> Iterator[Article | CorpusError]:
     """Yield each article, or the error that stopped it, in file and line order.
 
-    The streaming form of ``load_corpus``: memory stays flat however large the corpus.
-    Duplicate ``article_id`` values are errors naming where the id was first used.
+    The streaming form of ``load_corpus`` (same parameters): memory stays flat however
+    large the corpus. Duplicate ``article_id`` values are errors naming where the id was
+    first used.
     """
     root = Path(path)
     if not root.exists():
@@ -222,13 +233,15 @@ def iter_corpus(
     base = root.parent if root.is_file() else root
     seen: dict[str, str] = {}
     folder_defaults: dict[Path, dict[str, Any]] = {}
-    for file, walk_problem in _corpus_files(root):
+    for file, walk_problem in _corpus_files(root, follow_links):
         relative = _readable_name(file.relative_to(base).as_posix())
         if walk_problem:
-            yield UnreadableError(relative, walk_problem)
+            yield walk_problem(relative)
             continue
         try:
-            inherited = _defaults_for(file.parent, base, folder_defaults, dict(defaults or {}))
+            inherited = _defaults_for(
+                file.parent, base, folder_defaults, dict(defaults or {}), follow_links
+            )
         except CorpusError as err:
             yield err
             inherited = dict(defaults or {})
@@ -252,38 +265,107 @@ def _readable_name(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def _corpus_files(root: Path) -> Iterator[tuple[Path, str]]:
-    """Files under ``root`` in sorted order, each with the reason it cannot be read ("" if none)."""
+_NOT_FOLLOWED = "not followed (pass --follow-links, or follow_links=True, to read it)"
+
+
+def _corpus_files(
+    root: Path, follow_links: bool = False
+) -> Iterator[tuple[Path, Callable[[str], CorpusError] | None]]:
+    """Files under ``root`` in sorted order, each with the error it is instead (or None).
+
+    Symbolic links: a link to a file inside the corpus folder is read; a link to a file
+    outside it, and a link to a folder, are problems unless ``follow_links``. With it, a
+    folder reached twice (a loop, or a link to a folder of the corpus) is read once.
+    """
     if root.is_file():
-        yield root, ""
+        yield root, None
         return
+    inside = root.resolve()
     failures: list[OSError] = []
-    walked = []
-    for folder, subfolders, files in os.walk(root, onerror=failures.append):
-        subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))]
-        walked.extend((Path(folder) / name, "") for name in files if not name.startswith("."))
+    walked: list[tuple[Path, Callable[[str], CorpusError] | None]] = []
+    visited = {inside}
+    for folder, subfolders, files in os.walk(
+        root, onerror=failures.append, followlinks=follow_links
+    ):
+        kept = []
+        for name in subfolders:
+            if name.startswith((".", "_")):
+                continue
+            sub = Path(folder) / name
+            if sub.is_symlink():
+                real = sub.resolve()
+                if not follow_links:
+                    walked.append(
+                        (sub, _link_error(f"a symbolic link to a folder; {_NOT_FOLLOWED}"))
+                    )
+                    continue
+                if real in visited or inside in real.parents:
+                    walked.append(
+                        (sub, _link_error("a symbolic link to a folder read already; read once"))
+                    )
+                    continue
+                visited.add(real)
+            kept.append(name)
+        subfolders[:] = kept
+        for name in files:
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            error = None
+            ignored = name == DEFAULTS_FILE or path.suffix.lower() in IGNORED_SUFFIXES
+            if not follow_links and not ignored and path.is_symlink() and path.exists():
+                real = path.resolve()
+                if inside not in real.parents:
+                    error = _link_error(
+                        f"a symbolic link to a file outside the corpus folder; {_NOT_FOLLOWED}"
+                    )
+            walked.append((path, error))
     walked.extend(
-        (Path(failure.filename or root), f"folder cannot be read: {failure.strerror or failure}")
+        (
+            Path(failure.filename or root),
+            _unreadable(f"folder cannot be read: {failure.strerror or failure}"),
+        )
         for failure in failures
     )
     yield from sorted(walked, key=lambda item: item[0].relative_to(root).as_posix())
 
 
+def _link_error(problem: str) -> Callable[[str], CorpusError]:
+    return lambda source: LinkError(source, problem)
+
+
+def _unreadable(problem: str) -> Callable[[str], CorpusError]:
+    return lambda source: UnreadableError(source, problem)
+
+
 def _defaults_for(
-    folder: Path, base: Path, cache: dict[Path, dict[str, Any]], top: dict[str, Any]
+    folder: Path,
+    base: Path,
+    cache: dict[Path, dict[str, Any]],
+    top: dict[str, Any],
+    follow_links: bool = False,
 ) -> dict[str, Any]:
     if folder in cache:
         return cache[folder]
     inherited = (
         top
         if folder == base or base not in folder.parents
-        else _defaults_for(folder.parent, base, cache, top)
+        else _defaults_for(folder.parent, base, cache, top, follow_links)
     )
     merged = dict(inherited)
     cache[folder] = merged
     defaults_file = folder / DEFAULTS_FILE
     if defaults_file.is_file():
         relative = _readable_name(defaults_file.relative_to(base).as_posix())
+        if (
+            not follow_links
+            and defaults_file.is_symlink()
+            and base.resolve() not in defaults_file.resolve().parents
+        ):
+            raise LinkError(
+                relative,
+                f"a symbolic link to a file outside the corpus folder; {_NOT_FOLLOWED}",
+            )
         text, _ = decode_bytes(_read_bytes(defaults_file, relative, DEFAULT_MAX_BYTES), relative)
         merged.update(_parse_yaml_mapping(text, relative, "corpus defaults"))
     return merged

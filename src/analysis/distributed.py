@@ -52,7 +52,9 @@ from analysis.store import (
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
+    corpus_id,
     fill_metadata,
+    locked,
     prepare_out_dir,
     to_arrow,
     write_bytes_atomic,
@@ -61,6 +63,7 @@ from analysis.store import (
 
 DATASETS = ("quotes", "speakers", "articles")
 """Partitioned tables written by :func:`analyze_with_dask` (``problems`` is one file)."""
+_DASK_OUTPUTS = (*DATASETS, "problems.parquet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +95,20 @@ def _write_partition(
 
 
 def _windows(
-    corpus: str | os.PathLike[str], rows_per_window: int, max_bytes: int, problems: list
+    corpus: str | os.PathLike[str],
+    rows_per_window: int,
+    max_bytes: int,
+    follow_links: bool,
+    problems: list,
 ) -> Iterator[list[dict[str, Any]]]:
     def record(item: CorpusError) -> None:
         problems.append(
             {"source": item.source, "error": type(item).__name__, "problem": item.problem}
         )
 
-    for chunk in chunks_of(iter_corpus(corpus, max_bytes=max_bytes), rows_per_window, record):
+    for chunk in chunks_of(
+        iter_corpus(corpus, max_bytes=max_bytes, follow_links=follow_links), rows_per_window, record
+    ):
         yield [article.as_row() for article in chunk]
 
 
@@ -113,6 +122,8 @@ def analyze_with_dask(
     sentiment: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
     force: bool = False,
+    replace: bool = False,
+    follow_links: bool = False,
 ) -> DaskSummary:
     """Analyse a corpus on a Dask cluster; write partitioned Parquet tables.
 
@@ -138,6 +149,10 @@ def analyze_with_dask(
         Largest article accepted by the loader.
     force : bool, optional
         Write into a non-empty folder that has no newsroom-workbook manifest.
+    replace : bool, optional
+        Replace the results of another corpus found in ``out_dir`` (refused otherwise).
+    follow_links : bool, optional
+        Read symbolic links that leave the corpus folder, and linked folders.
 
     Returns
     -------
@@ -158,34 +173,48 @@ def analyze_with_dask(
     if not Path(corpus_path).exists():
         raise CorpusError(str(corpus_path), "no such file or folder")
     out = Path(out_dir)
-    found = prepare_out_dir(out, force=force, corpus=corpus_path)
-    _remove_earlier_parts(out, found)
-    manifest = {"format": FORMAT, "version": FORMAT_VERSION, "layout": "dask", "complete": False}
-    _write_manifest(out, manifest)
+    prepare_out_dir(out, force=force, corpus=corpus_path, replace=replace, outputs=_DASK_OUTPUTS)
+    with locked(out):  # one run at a time; checked again under the lock
+        found = prepare_out_dir(
+            out, force=force, corpus=corpus_path, replace=replace, outputs=_DASK_OUTPUTS
+        )
+        _remove_earlier_parts(out, found)
+        manifest = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "layout": "dask",
+            "corpus": corpus_id(corpus_path),
+            "complete": False,
+        }
+        _write_manifest(out, manifest)
 
-    problems: list[dict[str, str]] = []
-    failures: list[dict[str, str]] = []
-    counts = {"partitions": 0, "articles": 0, "quotes": 0}
-    for rows in _windows(corpus_path, partition_size * window, max_bytes, problems):
-        bag = db.from_sequence(rows, partition_size=partition_size)
-        analysed = bag.map(analyze_article, sentiment=sentiment)
-        first = counts["partitions"] + 1
-        tasks = [
-            dask.delayed(_write_partition)(part, str(out), first + i, sentiment)
-            for i, part in enumerate(analysed.to_delayed())
-        ]
-        done = client.compute(tasks, sync=True) if client is not None else dask.compute(*tasks)
-        for result in done:
-            counts["articles"] += result["n_articles"]
-            counts["quotes"] += result["n_quotes"]
-            failures.extend(result["failures"])
-        counts["partitions"] += len(tasks)
-    if counts["articles"] == 0 and not failures:
-        raise CorpusError(str(corpus_path), "no usable articles")
-    table = pd.DataFrame([*problems, *failures], columns=PROBLEM_COLUMNS).astype("str")
-    write_parquet_atomic(out, "problems.parquet", to_arrow(table))
-    _write_manifest(out, {**manifest, "complete": True, "n_partitions": counts["partitions"]})
-    return DaskSummary(out, counts["partitions"], counts["articles"], counts["quotes"], len(table))
+        problems: list[dict[str, str]] = []
+        failures: list[dict[str, str]] = []
+        counts = {"partitions": 0, "articles": 0, "quotes": 0}
+        for rows in _windows(
+            corpus_path, partition_size * window, max_bytes, follow_links, problems
+        ):
+            bag = db.from_sequence(rows, partition_size=partition_size)
+            analysed = bag.map(analyze_article, sentiment=sentiment)
+            first = counts["partitions"] + 1
+            tasks = [
+                dask.delayed(_write_partition)(part, str(out), first + i, sentiment)
+                for i, part in enumerate(analysed.to_delayed())
+            ]
+            done = client.compute(tasks, sync=True) if client is not None else dask.compute(*tasks)
+            for result in done:
+                counts["articles"] += result["n_articles"]
+                counts["quotes"] += result["n_quotes"]
+                failures.extend(result["failures"])
+            counts["partitions"] += len(tasks)
+        if counts["articles"] == 0 and not failures:
+            raise CorpusError(str(corpus_path), "no usable articles")
+        table = pd.DataFrame([*problems, *failures], columns=PROBLEM_COLUMNS).astype("str")
+        write_parquet_atomic(out, "problems.parquet", to_arrow(table))
+        _write_manifest(out, {**manifest, "complete": True, "n_partitions": counts["partitions"]})
+        return DaskSummary(
+            out, counts["partitions"], counts["articles"], counts["quotes"], len(table)
+        )
 
 
 _PART = re.compile(r"part-(\d{6})\.parquet")

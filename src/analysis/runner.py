@@ -202,6 +202,7 @@ def run_corpus(
     force: bool = False,
     replace: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    follow_links: bool = False,
     sentiment: bool = True,
     progress: Callable[[int], None] | None = None,
     n_samples: int = 10,
@@ -225,6 +226,9 @@ def run_corpus(
         Replace the results of another corpus found in ``out_dir`` (refused otherwise).
     max_bytes : int, optional
         Largest article accepted by the loader.
+    follow_links : bool, optional
+        Read symbolic links that leave the corpus folder, and linked folders (see
+        :func:`analysis.corpus.load_corpus`); without it each is a problem row.
     sentiment : bool, optional
         Score quotes and articles with TextBlob and VADER.
     progress : callable, optional
@@ -250,7 +254,9 @@ def run_corpus(
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     # find the first usable article before touching the output folder
-    items = _from_first_usable(corpus, iter_corpus(corpus, max_bytes=max_bytes))
+    items = _from_first_usable(
+        corpus, iter_corpus(corpus, max_bytes=max_bytes, follow_links=follow_links)
+    )
     out = Path(out_dir)
     prepare_out_dir(out, force=force, corpus=corpus, replace=replace)  # checks, creates
     with locked(out):
