@@ -821,3 +821,54 @@ def test_following_links_reads_a_looping_folder_once(tmp_path):
         ("a/loop", "LinkError"),
         ("again", "LinkError"),
     ]
+
+
+def test_csv_unclosed_quote_costs_its_line_not_the_next_good_row(tmp_path):
+    # row 2 opens a quotation mark it never closes; row 3's opening mark closes it
+    write(
+        tmp_path,
+        "e.csv",
+        'id,text\n1,"Good one."\n2,"He said hi\n3,"Next good row."\n4,"Fourth."\n',
+    )
+    corpus = load_corpus(tmp_path)
+    assert corpus.articles["article_id"].tolist() == ["1", "3", "4"]
+    assert rows(corpus.problems) == [
+        (
+            "e.csv:3",
+            "RecordFormatError",
+            "bad CSV (',' expected after '\"'); line 3 skipped, reading went on after it",
+        )
+    ]
+
+
+def test_csv_bad_record_over_several_lines_is_one_problem(tmp_path):
+    # the bad record's continuation lines are read again: not good rows, so folded into it
+    write(
+        tmp_path,
+        "e.csv",
+        'id,text\n1,"Good one."\n2,"para one\npara two" oops\n3,"Next good row."\n',
+    )
+    corpus = load_corpus(tmp_path)
+    assert corpus.articles["article_id"].tolist() == ["1", "3"]
+    assert rows(corpus.problems) == [
+        (
+            "e.csv:3",
+            "RecordFormatError",
+            "bad CSV (',' expected after '\"'); lines 3-4 skipped, reading went on after it",
+        )
+    ]
+
+
+def test_csv_field_over_the_limit_over_many_lines_is_one_problem(tmp_path):
+    lines = "xxxxxxxxx\n" * 200_000  # 2 MB in one quoted field, over 4 * max_bytes + 1 MB
+    write(tmp_path, "big.csv", f'id,text\n1,"Good one."\n2,"{lines}"\n3,"Next good row."\n')
+    corpus = load_corpus(tmp_path, max_bytes=1000)
+    assert corpus.articles["article_id"].tolist() == ["1", "3"]
+    assert rows(corpus.problems) == [
+        (
+            "big.csv:3",
+            "OversizeArticleError",
+            "a field of over 1,004,000 characters, too long for an article under the "
+            "max_bytes limit of 1,000; lines 3-200003 skipped",
+        )
+    ]

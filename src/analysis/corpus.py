@@ -27,15 +27,19 @@ Bad input (``tests/test_hostile_inputs.py`` exercises each rule):
   an id); aliases and too-deep nesting are refused.
 - JSONL: invalid, truncated, over-deep or over-long-number lines are problems, each
   naming its line; lone surrogates become U+FFFD.
-- CSV: a quoting error skips only the lines of the bad record and reading resumes; a
-  byte the file's encoding cannot decode costs only its record.
+- CSV: a quoting error costs the bad record's first line; its other lines are read again
+  (folded into the same problem unless they form good rows), so a stray quote never costs
+  the next good row. A field over the size limit is one problem, skipped to its closing
+  quotation mark. A byte the file's encoding cannot decode costs only its record.
 - Named pipes, devices, broken links and unreadable files or folders are problems;
-  nothing blocks.
+  nothing blocks. Symbolic links that lead out of the corpus folder, and linked folders,
+  are problems and are not read unless ``follow_links=True``.
 """
 
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import datetime as dt
 import io
@@ -978,6 +982,70 @@ def _bounded_lines(stream: Any, limit: int) -> Iterator[bytes]:
             yield line
 
 
+class _ReplayableLines:
+    """The lines of a text stream, numbered, where the lines of the record being read can
+    be handed out again.
+
+    After a CSV error, the bad record's lines but its first are read again as new records,
+    so a stray quote costs its own line and never the next good row. Only the lines of the
+    current record are kept (a record spans several lines only inside a quoted field, whose
+    size the csv module limits).
+    """
+
+    def __init__(self, stream: Iterator[str]) -> None:
+        self._stream = stream
+        self._pending: collections.deque[tuple[int, str]] = collections.deque()
+        self._record: list[tuple[int, str]] = []
+        self._last = 0
+
+    def __iter__(self) -> _ReplayableLines:
+        return self
+
+    def __next__(self) -> str:
+        if self._pending:
+            number, line = self._pending.popleft()
+        else:
+            line = next(self._stream)
+            self._last += 1
+            number = self._last
+        self._record.append((number, line))
+        return line
+
+    @property
+    def next_number(self) -> int:
+        """The number of the line the next record starts on."""
+        return self._pending[0][0] if self._pending else self._last + 1
+
+    @property
+    def record_end(self) -> int:
+        """The number of the last line of the record read last."""
+        return self._record[-1][0] if self._record else self._last
+
+    def start_record(self) -> None:
+        self._record = []
+
+    def replay_all_but_first(self) -> int:
+        """Hand out the current record's lines again, but its first; return its last line."""
+        end = self.record_end
+        self._pending.extendleft(reversed(self._record[1:]))
+        self._record = []
+        return end
+
+    def skip_quoted_rest(self) -> int:
+        """Drop the current record, reading on to the line that closes its open quotation
+        mark (an even number of ``"`` so far); return the last line dropped."""
+        quotes = sum(line.count('"') for _, line in self._record)
+        self._record = []
+        while quotes % 2:
+            try:
+                line = next(self)
+            except StopIteration:
+                break
+            quotes += line.count('"')
+            self._record = []
+        return self._last if not self._pending else self._pending[0][0] - 1
+
+
 def _read_csv(
     path: Path, source: str, defaults: Mapping[str, Any], max_bytes: int, strip_furniture: bool
 ) -> Iterator[Article | CorpusError]:
@@ -995,20 +1063,14 @@ def _read_csv(
             encoding = "utf-8"
         else:
             _, encoding = decode_bytes(head, source)
-    csv.field_size_limit(max(_record_limit(max_bytes), 131_072))
-    n_read = 0
-
-    def lines() -> Iterator[str]:
-        nonlocal n_read
-        for line in stream:
-            n_read += 1
-            yield line
+    field_limit = max(_record_limit(max_bytes), 131_072)
+    csv.field_size_limit(field_limit)
 
     # Undecodable bytes become lone surrogates (\udc80-\udcff), which no decoded text
     # holds otherwise: the record that contains them is a problem, the rest reads on.
     with path.open("r", encoding=encoding, errors="surrogateescape", newline="") as stream:
-        numbered = lines()
-        reader = csv.reader(numbered, strict=True)
+        lines = _ReplayableLines(stream)
+        reader = csv.reader(lines, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -1022,25 +1084,58 @@ def _read_csv(
             names = ", ".join(_no_surrogates(name) for name in header)
             yield RecordFormatError(source, f"no 'text' column (columns: {names})")
             return
+        bad: list[Any] | None = None  # [first line, last line, what] of a bad run of lines
+        replayed_until = 0  # lines up to this one are a bad record's, read again
+
+        def flush() -> Iterator[CorpusError]:
+            nonlocal bad
+            if bad is not None:
+                first, last, what = bad
+                span = f"line {first}" if last <= first else f"lines {first}-{last}"
+                yield RecordFormatError(
+                    f"{source}:{first}",
+                    f"bad CSV ({what}); {span} skipped, reading went on after it",
+                )
+                bad = None
+
+        def fold(first: int, last: int, what: str) -> Iterator[CorpusError]:
+            """A bad line: part of the bad run being read again, or a new one."""
+            nonlocal bad
+            if bad is not None and first <= replayed_until:
+                bad[1] = max(bad[1], last)
+                return
+            yield from flush()
+            bad = [first, last, what]
+
         while True:
-            start_line = n_read + 1
+            start_line = lines.next_number
             where = f"{source}:{start_line}"
+            lines.start_record()
             try:
                 row = next(reader)
             except StopIteration:
+                yield from flush()
                 return
             except csv.Error as err:
-                # Skip the bad record's lines and read on from the next line with a new
-                # reader: one bad row must not cost the rest of the file.
-                skipped = (
-                    f"line {start_line}" if n_read <= start_line else f"lines {start_line}-{n_read}"
-                )
-                yield RecordFormatError(
-                    where, f"bad CSV ({err}); {skipped} skipped, reading went on after it"
-                )
-                reader = csv.reader(numbered, strict=True)
+                reader = csv.reader(lines, strict=True)
+                if "field larger than field limit" in str(err):
+                    yield from flush()
+                    last = lines.skip_quoted_rest()
+                    span = (
+                        f"lines {start_line}-{last}" if last > start_line else f"line {start_line}"
+                    )
+                    yield OversizeArticleError(
+                        where,
+                        f"a field of over {field_limit:,} characters, too long for an article "
+                        f"under the max_bytes limit of {max_bytes:,}; {span} skipped",
+                    )
+                    continue
+                end = lines.replay_all_but_first()
+                yield from fold(start_line, start_line, str(err))
+                replayed_until = max(replayed_until, end)
                 continue
             except UnicodeDecodeError as err:
+                yield from flush()
                 yield ArticleEncodingError(
                     where, f"not {encoding} ({err.reason}); the rest of the file was skipped"
                 )
@@ -1049,14 +1144,20 @@ def _read_csv(
                 continue
             escaped = next((m for cell in row if (m := _ESCAPED_BYTE.search(cell))), None)
             if escaped is not None:
+                yield from flush()
                 byte = ord(escaped.group()) - 0xDC00
                 yield ArticleEncodingError(
                     where, f"not {encoding} (byte 0x{byte:02x} in this record); record skipped"
                 )
                 continue
             if len(row) != len(columns):
+                if bad is not None and start_line <= replayed_until:
+                    yield from fold(start_line, lines.record_end, "")
+                    continue
+                yield from flush()
                 yield RecordFormatError(where, f"{len(row)} fields, the header has {len(columns)}")
                 continue
+            yield from flush()
             try:
                 yield _record_article(
                     dict(zip(columns, row, strict=True)),
