@@ -66,3 +66,81 @@ def test_dask_refuses_a_foreign_folder_and_a_missing_corpus(tmp_path, client):
     assert sorted(p.name for p in foreign.iterdir()) == ["keep.txt"]
     with pytest.raises(CorpusError, match="no such file"):
         analyze_with_dask(tmp_path / "nowhere", tmp_path / "out", client=client)
+
+
+def test_force_into_a_folder_of_the_users_deletes_nothing(tmp_path, client):
+    corpus = write_corpus(tmp_path / "corpus", 2)
+    mine = tmp_path / "mine"
+    for name in ("articles", "quotes", "speakers"):
+        (mine / name).mkdir(parents=True)
+        (mine / name / "part-000001.parquet").write_bytes(b"my own file")
+        (mine / name / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match="holds articles, quotes, speakers, which a run would"):
+        analyze_with_dask(corpus, mine, client=client, force=True)
+    for name in ("articles", "quotes", "speakers"):
+        assert (mine / name / "part-000001.parquet").read_bytes() == b"my own file"
+        assert (mine / name / "notes.txt").read_text() == "mine"
+
+
+def test_a_rerun_replaces_only_its_own_part_files(tmp_path, client):
+    corpus = write_corpus(tmp_path / "corpus", 5)
+    out = tmp_path / "out"
+    analyze_with_dask(corpus, out, client=client, partition_size=2)  # 6 articles: 3 parts
+    (out / "quotes" / "notes.txt").write_text("kept")
+    for path in sorted(corpus.glob("d0[2-4].txt")):
+        path.unlink()
+    analyze_with_dask(corpus, out, client=client, partition_size=2)  # 3 articles: 2 parts
+    assert sorted(p.name for p in (out / "quotes").iterdir()) == [
+        "notes.txt",
+        "part-000001.parquet",
+        "part-000002.parquet",
+    ]
+    assert read_dask_results(out).articles["article_id"].tolist() == ["d00", "d01", "j1"]
+
+
+def test_a_killed_dask_run_is_read_back_with_a_warning(tmp_path, client, monkeypatch):
+    import analysis.distributed as dask_path
+
+    corpus = write_corpus(tmp_path / "corpus", 5)
+    out = tmp_path / "out"
+    analyze_with_dask(corpus, out, client=client, partition_size=2)
+    write_partition = dask_path._write_partition
+
+    def die_on_the_second(results, out_dir, number, sentiment):
+        if number == 2:
+            raise MemoryError("worker killed")
+        return write_partition(results, out_dir, number, sentiment)
+
+    monkeypatch.setattr(dask_path, "_write_partition", die_on_the_second)
+    with pytest.raises(MemoryError):
+        analyze_with_dask(corpus, out, client=client, partition_size=2)
+    with pytest.warns(dask_path.PartialResultsWarning, match="did not finish"):
+        partial = read_dask_results(out)
+    assert len(partial.articles) < 6
+
+
+def test_metadata_named_fragments_on_the_dask_path(tmp_path, client):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text(
+        '{"id": "a", "text": "“All clear,” a spokesman said.", "fragments": "x", "speaker": "y"}\n',
+        encoding="utf-8",
+    )
+    analyze_with_dask(corpus, tmp_path / "out", client=client)
+    results = read_dask_results(tmp_path / "out")
+    assert results.articles.loc[0, ["fragments", "speaker"]].tolist() == ["x", "y"]
+    assert results.quotes.loc[0, "fragments"] == ((1, 11),)
+
+
+def test_dask_refuses_another_corpus_unless_replace(tmp_path, client):
+    first = write_corpus(tmp_path / "first", 1)
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "x.txt").write_text("X\n\n“Fine,” said Ann Lee.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    analyze_with_dask(first, out, client=client)
+    with pytest.raises(OutputError, match="holds the results of another corpus"):
+        analyze_with_dask(second, out, client=client)
+    assert read_dask_results(out).articles["article_id"].tolist() == ["d00", "j1"]
+    analyze_with_dask(second, out, client=client, replace=True)
+    assert read_dask_results(out).articles["article_id"].tolist() == ["x"]

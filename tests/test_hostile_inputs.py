@@ -527,7 +527,9 @@ def test_cli_on_a_missing_corpus_exits_2(tmp_path, capsys):
     assert not out.exists()
 
 
-def test_cli_crash_while_writing_leaves_the_previous_result(tmp_path, monkeypatch):
+def test_cli_full_disk_exits_2_in_one_line_and_leaves_the_previous_result(
+    tmp_path, monkeypatch, capsys
+):
     import analysis.runner as runner
 
     corpus = tmp_path / "corpus"
@@ -541,12 +543,14 @@ def test_cli_crash_while_writing_leaves_the_previous_result(tmp_path, monkeypatc
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(runner, "write_final_tables", crash)
-    try:  # the CLI may report the failure (exit status) or let it propagate
-        status = main(["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"])
-    except OSError as err:
-        assert "No space left" in str(err)
-    else:
-        assert status != 0
+    capsys.readouterr()
+    status = main(["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"])
+    error = capsys.readouterr().err
+    assert status == 2
+    assert error == (
+        f"error: {out}: cannot write (No space left on device); "
+        f"the results already in {out} are unchanged\n"
+    )
     after = {p.relative_to(out): p.read_bytes() for p in out.glob("*.*")}
     final = {name for name in before if name.suffix in (".csv", ".parquet", ".html")}
     assert {name: after[name] for name in final} == {name: before[name] for name in final}
@@ -659,5 +663,214 @@ def test_utf16_jsonl_cut_inside_a_character(tmp_path):
             "cut.jsonl:2",
             "ArticleEncodingError",
             "not valid utf-16 (truncated data); the rest of the file was skipped",
+        )
+    ]
+
+
+# --- issue 19: attacks that used to stop a run, write outside --out or lose rows ----------
+
+TAGGED = {
+    "float": ("!!float abc", "abc"),
+    "int": ("!!int 0x", "0x"),
+    "bool": ("!!bool maybe", "maybe"),
+    "timestamp": ("!!timestamp 2016-13-45", "2016-13-45"),
+    "binary": ('!!binary "%%% not base64"', "%%% not base64"),
+    "long-int": ("!!int " + "9" * 5000, "9" * 5000),
+}
+
+
+@pytest.mark.parametrize("tagged", list(TAGGED.values()), ids=list(TAGGED))
+def test_yaml_tags_that_cannot_be_built_stay_text(tmp_path, tagged):
+    value, text = tagged
+    write(tmp_path / "c", "a.txt", f"---\nnote: {value}\n---\nA\n\n{GOOD}")
+    write(tmp_path / "c" / "sub", "corpus.yaml", f"desk: {value}\n")
+    write(tmp_path / "c" / "sub", "b.txt", "B\n\n" + GOOD)
+    corpus = load_corpus(tmp_path / "c")
+    assert corpus.problems.empty
+    articles = corpus.articles.set_index("article_id")
+    assert articles.loc["a", "note"] == text
+    assert articles.loc["sub/b", "desk"] == text
+
+
+def test_a_yaml_tag_on_the_wrong_kind_of_node_is_a_problem_row(tmp_path):
+    write(tmp_path / "c", "a.txt", "---\nnote: !!int [1, 2]\n---\nA\n\n" + GOOD)
+    write(tmp_path / "c" / "sub", "corpus.yaml", "desk: !!float {a: 1}\n")
+    write(tmp_path / "c" / "sub", "b.txt", "B\n\n" + GOOD)
+    write(tmp_path / "c", "good.txt", "Good\n\n" + GOOD)
+    corpus = load_corpus(tmp_path / "c")
+    assert corpus.articles["article_id"].tolist() == ["good", "sub/b"]
+    assert [(s, e) for s, e, _ in rows(corpus.problems)] == [
+        ("a.txt", "MetadataError"),
+        ("sub/corpus.yaml", "MetadataError"),
+    ]
+    assert "tag:yaml.org,2002:int expects a single value" in corpus.problems.loc[0, "problem"]
+
+
+def test_yaml_set_is_a_sorted_list_the_same_on_every_run(tmp_path):
+    write(tmp_path, "a.txt", "---\ntags: !!set {zeta, alpha, mu}\n---\nA\n\n" + GOOD)
+    assert load_corpus(tmp_path).articles.loc[0, "tags"] == '["alpha", "mu", "zeta"]'
+
+
+def quotes_and_speakers_columns() -> list[str]:
+    from analysis.pipeline import QUOTE_DTYPES, QUOTE_SENTIMENT, SPEAKER_DTYPES
+
+    computed = {*QUOTE_DTYPES, *QUOTE_SENTIMENT, *SPEAKER_DTYPES}
+    return sorted(computed - {"article_id", "title", "outlet", "date", "country", "text"})
+
+
+def test_metadata_named_like_quotes_and_speakers_columns_runs_and_is_kept(tmp_path):
+    names = quotes_and_speakers_columns()
+    assert "fragments" in names and "speaker" in names
+    record = {"id": "a", "text": GOOD, **{name: f"meta {name}" for name in names}}
+    write(tmp_path / "c", "a.jsonl", json.dumps(record) + "\n")
+    out = tmp_path / "out"
+    assert main(["analyze", str(tmp_path / "c"), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    articles = pd.read_csv(out / "articles.csv", dtype=str, keep_default_na=False)
+    # each kept under its own name, or as meta_<name> when the articles table computes one
+    kept = {n: articles.loc[0, f"meta_{n}" if f"meta_{n}" in articles else n] for n in names}
+    assert kept == {n: f"meta {n}" for n in names}
+    quotes = pd.read_csv(out / "quotes.csv")
+    assert quotes["fragments"].tolist()[0].startswith("[[")  # the quotes' own column
+    from analysis.runner import read_results
+
+    assert read_results(out).articles.loc[0, "fragments"] == "meta fragments"
+
+
+@pytest.mark.parametrize("max_bytes", [10**12, 2**63, 10**30], ids=["1TB", "2**63", "10**30"])
+def test_a_huge_max_bytes_loads_every_format(tmp_path, max_bytes):
+    write(tmp_path / "c", "a.txt", "A\n\n" + GOOD)
+    write(tmp_path / "c", "b.jsonl", json.dumps({"id": "b", "text": GOOD}) + "\n")
+    write(tmp_path / "c", "c.csv", "id,text\nc," + json.dumps(GOOD) + "\n")
+    corpus = load_corpus(tmp_path / "c", max_bytes=max_bytes)
+    assert corpus.problems.empty
+    assert corpus.articles["article_id"].tolist() == ["a", "b", "c"]
+
+
+def test_cli_with_a_huge_max_bytes(tmp_path):
+    write(tmp_path / "c", "a.txt", "A\n\n" + GOOD)
+    out = tmp_path / "out"
+    argv = ["analyze", str(tmp_path / "c"), "--out", str(out), "--max-bytes", str(10**30)]
+    assert main([*argv, "--jobs", "1", "--quiet", "--no-sentiment"]) == 0
+    assert pd.read_csv(out / "articles.csv")["article_id"].tolist() == ["a"]
+
+
+def test_cli_on_a_read_only_results_folder_exits_2_in_one_line(tmp_path, monkeypatch, capsys):
+    import errno
+
+    import analysis.store as store
+
+    corpus = tmp_path / "corpus"
+    write(corpus, "a.txt", "A\n\n" + GOOD)
+    out = tmp_path / "out"
+    argv = ["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"]
+    assert main(argv) == 0
+    before = {p.name: p.read_bytes() for p in out.glob("*.*") if p.suffix != ".lock"}
+    write(corpus, "b.txt", "B\n\n" + GOOD)
+
+    def read_only(folder, suffix):  # what creating a file in a read-only folder raises
+        raise OSError(errno.EROFS, "Read-only file system", str(folder))
+
+    monkeypatch.setattr(store, "_new_temporary", read_only)  # chmod does not stop root
+    capsys.readouterr()
+    assert main(argv) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "cannot write (Read-only file system)" in error
+    assert {p.name: p.read_bytes() for p in out.glob("*.*") if p.suffix != ".lock"} == before
+
+
+def test_links_out_of_the_corpus_are_problems_not_read(tmp_path, capsys):
+    secret = write(tmp_path / "private", "passwd.txt", "Secret\n\nroot:x:0:0:SECRET-LINE\n")
+    write(tmp_path / "private" / "more", "other.txt", "Other\n\n" + GOOD)
+    corpus = tmp_path / "corpus"
+    write(corpus, "good.txt", "Good\n\n" + GOOD)
+    write(corpus, "inside/real.txt", "Real\n\n" + GOOD)
+    (corpus / "leak.txt").symlink_to(secret)
+    (corpus / "alias.txt").symlink_to(corpus / "inside" / "real.txt")  # stays inside: read
+    (corpus / "linked").symlink_to(tmp_path / "private" / "more", target_is_directory=True)
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "corpus.yaml").symlink_to(secret)
+    write(corpus, "sub/s.txt", "S\n\n" + GOOD)
+    loaded = load_corpus(corpus)
+    assert loaded.articles["article_id"].tolist() == ["alias", "good", "inside/real", "sub/s"]
+    assert [(s, e) for s, e, _ in rows(loaded.problems)] == [
+        ("leak.txt", "LinkError"),
+        ("linked", "LinkError"),
+        ("sub/corpus.yaml", "LinkError"),
+    ]
+    assert loaded.problems.loc[0, "problem"] == (
+        "a symbolic link to a file outside the corpus folder; not followed "
+        "(pass --follow-links, or follow_links=True, to read it)"
+    )
+    assert loaded.problems.loc[1, "problem"].startswith("a symbolic link to a folder; not followed")
+    out = tmp_path / "out"
+    assert main(["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    for name in ("articles.csv", "report.html", "problems.csv"):
+        assert "SECRET-LINE" not in (out / name).read_text(encoding="utf-8")
+    assert "leak.txt: a symbolic link to a file outside" in capsys.readouterr().out
+    followed = load_corpus(corpus, follow_links=True)
+    assert "leak" in followed.articles["article_id"].tolist()
+    assert "linked/other" in followed.articles["article_id"].tolist()
+
+
+def test_following_links_reads_a_looping_folder_once(tmp_path):
+    corpus = tmp_path / "corpus"
+    write(corpus, "a/x.txt", "X\n\n" + GOOD)
+    (corpus / "a" / "loop").symlink_to(corpus, target_is_directory=True)
+    (corpus / "again").symlink_to(corpus / "a", target_is_directory=True)
+    loaded = load_corpus(corpus, follow_links=True)
+    assert loaded.articles["article_id"].tolist() == ["a/x"]
+    assert [(s, e) for s, e, _ in rows(loaded.problems)] == [
+        ("a/loop", "LinkError"),
+        ("again", "LinkError"),
+    ]
+
+
+def test_csv_unclosed_quote_costs_its_line_not_the_next_good_row(tmp_path):
+    # row 2 opens a quotation mark it never closes; row 3's opening mark closes it
+    write(
+        tmp_path,
+        "e.csv",
+        'id,text\n1,"Good one."\n2,"He said hi\n3,"Next good row."\n4,"Fourth."\n',
+    )
+    corpus = load_corpus(tmp_path)
+    assert corpus.articles["article_id"].tolist() == ["1", "3", "4"]
+    assert rows(corpus.problems) == [
+        (
+            "e.csv:3",
+            "RecordFormatError",
+            "bad CSV (',' expected after '\"'); line 3 skipped, reading went on after it",
+        )
+    ]
+
+
+def test_csv_bad_record_over_several_lines_is_one_problem(tmp_path):
+    # the bad record's continuation lines are read again: not good rows, so folded into it
+    write(
+        tmp_path,
+        "e.csv",
+        'id,text\n1,"Good one."\n2,"para one\npara two" oops\n3,"Next good row."\n',
+    )
+    corpus = load_corpus(tmp_path)
+    assert corpus.articles["article_id"].tolist() == ["1", "3"]
+    assert rows(corpus.problems) == [
+        (
+            "e.csv:3",
+            "RecordFormatError",
+            "bad CSV (',' expected after '\"'); lines 3-4 skipped, reading went on after it",
+        )
+    ]
+
+
+def test_csv_field_over_the_limit_over_many_lines_is_one_problem(tmp_path):
+    lines = "xxxxxxxxx\n" * 200_000  # 2 MB in one quoted field, over 4 * max_bytes + 1 MB
+    write(tmp_path, "big.csv", f'id,text\n1,"Good one."\n2,"{lines}"\n3,"Next good row."\n')
+    corpus = load_corpus(tmp_path, max_bytes=1000)
+    assert corpus.articles["article_id"].tolist() == ["1", "3"]
+    assert rows(corpus.problems) == [
+        (
+            "big.csv:3",
+            "OversizeArticleError",
+            "a field of over 1,004,000 characters, too long for an article under the "
+            "max_bytes limit of 1,000; lines 3-200003 skipped",
         )
     ]

@@ -6,8 +6,10 @@ the tidy tables (Parquet and CSV), the standard figures and ``report.html`` to `
 done there: an interrupted run resumes, and a grown corpus only costs its new articles.
 
 Exit status: 0 when the tables were written (problem files are listed, not fatal); 2 when
-the corpus is missing or has no usable article, or ``--out`` may not be written; 130 when
-interrupted (finished chunks are kept).
+the corpus is missing or has no usable article, ``--out`` may not be written (it holds
+another corpus's results and ``--replace`` was not given, another run is writing into it,
+the disk is full or the folder read-only), with a one-line message; 130 when interrupted
+(finished chunks are kept).
 
 ``import {wikinews,webpages,table} SOURCE --into DIR`` writes Wikinews dumps, saved web
 pages or CSV/JSONL exports as corpus files that ``analyze`` reads (see
@@ -63,7 +65,9 @@ def _analyze(args: argparse.Namespace) -> int:
                 jobs=args.jobs,
                 chunk_size=args.chunk_size,
                 force=args.force,
+                replace=args.replace,
                 max_bytes=args.max_bytes,
+                follow_links=args.follow_links,
                 sentiment=args.sentiment,
                 progress=update,
             )
@@ -74,6 +78,14 @@ def _analyze(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
+    except OSError as err:  # a full disk, a read-only folder: the earlier files are intact
+        where = err.filename or args.out
+        print(
+            f"error: {where}: cannot write ({err.strerror or err}); the results already in "
+            f"{args.out} are unchanged",
+            file=sys.stderr,
+        )
+        return 2
     print(
         f"{summary.n_articles:,} articles ({summary.n_analysed:,} analysed, "
         f"{summary.n_reused:,} reused from an earlier run"
@@ -116,10 +128,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="write into a non-empty folder that newsroom-workbook did not create",
     )
     analyze.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the results of another corpus found in --out (refused otherwise)",
+    )
+    analyze.add_argument(
         "--max-bytes",
         type=_positive,
         default=DEFAULT_MAX_BYTES,
         help=f"largest article accepted, in bytes (default: {DEFAULT_MAX_BYTES:,})",
+    )
+    analyze.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="read symbolic links that leave the corpus folder, and linked folders "
+        "(default: each is listed as a problem and not read)",
     )
     analyze.add_argument(
         "--no-sentiment",

@@ -27,15 +27,19 @@ Bad input (``tests/test_hostile_inputs.py`` exercises each rule):
   an id); aliases and too-deep nesting are refused.
 - JSONL: invalid, truncated, over-deep or over-long-number lines are problems, each
   naming its line; lone surrogates become U+FFFD.
-- CSV: a quoting error skips only the lines of the bad record and reading resumes; a
-  byte the file's encoding cannot decode costs only its record.
+- CSV: a quoting error costs the bad record's first line; its other lines are read again
+  (folded into the same problem unless they form good rows), so a stray quote never costs
+  the next good row. A field over the size limit is one problem, skipped to its closing
+  quotation mark. A byte the file's encoding cannot decode costs only its record.
 - Named pipes, devices, broken links and unreadable files or folders are problems;
-  nothing blocks.
+  nothing blocks. Symbolic links that lead out of the corpus folder, and linked folders,
+  are problems and are not read unless ``follow_links=True``.
 """
 
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import datetime as dt
 import io
@@ -43,7 +47,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +63,7 @@ from analysis.errors import (
     CorpusError,
     DuplicateArticleError,
     EmptyArticleError,
+    LinkError,
     MetadataError,
     OversizeArticleError,
     RecordFormatError,
@@ -162,6 +167,7 @@ def load_corpus(
     max_bytes: int = DEFAULT_MAX_BYTES,
     defaults: Mapping[str, Any] | None = None,
     strip_furniture: bool = True,
+    follow_links: bool = False,
 ) -> Corpus:
     """Load every article under a folder, or in one file.
 
@@ -177,6 +183,9 @@ def load_corpus(
         Metadata for every article, below ``corpus.yaml`` files and the article's own.
     strip_furniture : bool, optional
         Move trailing headline-like lines (see ``split_furniture``) to ``furniture``.
+    follow_links : bool, optional
+        Read symbolic links that lead out of the corpus folder, and folders behind
+        symbolic links. Without it, each such link is a problem row and is not read.
 
     Returns
     -------
@@ -191,7 +200,11 @@ def load_corpus(
     articles: list[dict[str, str]] = []
     problems: list[dict[str, str]] = []
     for item in iter_corpus(
-        path, max_bytes=max_bytes, defaults=defaults, strip_furniture=strip_furniture
+        path,
+        max_bytes=max_bytes,
+        defaults=defaults,
+        strip_furniture=strip_furniture,
+        follow_links=follow_links,
     ):
         if isinstance(item, CorpusError):
             if strict:
@@ -214,11 +227,13 @@ def iter_corpus(
     max_bytes: int = DEFAULT_MAX_BYTES,
     defaults: Mapping[str, Any] | None = None,
     strip_furniture: bool = True,
+    follow_links: bool = False,
 ) -> Iterator[Article | CorpusError]:
     """Yield each article, or the error that stopped it, in file and line order.
 
-    The streaming form of ``load_corpus``: memory stays flat however large the corpus.
-    Duplicate ``article_id`` values are errors naming where the id was first used.
+    The streaming form of ``load_corpus`` (same parameters): memory stays flat however
+    large the corpus. Duplicate ``article_id`` values are errors naming where the id was
+    first used.
     """
     root = Path(path)
     if not root.exists():
@@ -226,13 +241,15 @@ def iter_corpus(
     base = root.parent if root.is_file() else root
     seen: dict[str, str] = {}
     folder_defaults: dict[Path, dict[str, Any]] = {}
-    for file, walk_problem in _corpus_files(root):
+    for file, walk_problem in _corpus_files(root, follow_links):
         relative = _readable_name(file.relative_to(base).as_posix())
         if walk_problem:
-            yield UnreadableError(relative, walk_problem)
+            yield walk_problem(relative)
             continue
         try:
-            inherited = _defaults_for(file.parent, base, folder_defaults, dict(defaults or {}))
+            inherited = _defaults_for(
+                file.parent, base, folder_defaults, dict(defaults or {}), follow_links
+            )
         except CorpusError as err:
             yield err
             inherited = dict(defaults or {})
@@ -256,38 +273,107 @@ def _readable_name(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def _corpus_files(root: Path) -> Iterator[tuple[Path, str]]:
-    """Files under ``root`` in sorted order, each with the reason it cannot be read ("" if none)."""
+_NOT_FOLLOWED = "not followed (pass --follow-links, or follow_links=True, to read it)"
+
+
+def _corpus_files(
+    root: Path, follow_links: bool = False
+) -> Iterator[tuple[Path, Callable[[str], CorpusError] | None]]:
+    """Files under ``root`` in sorted order, each with the error it is instead (or None).
+
+    Symbolic links: a link to a file inside the corpus folder is read; a link to a file
+    outside it, and a link to a folder, are problems unless ``follow_links``. With it, a
+    folder reached twice (a loop, or a link to a folder of the corpus) is read once.
+    """
     if root.is_file():
-        yield root, ""
+        yield root, None
         return
+    inside = root.resolve()
     failures: list[OSError] = []
-    walked = []
-    for folder, subfolders, files in os.walk(root, onerror=failures.append):
-        subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))]
-        walked.extend((Path(folder) / name, "") for name in files if not name.startswith("."))
+    walked: list[tuple[Path, Callable[[str], CorpusError] | None]] = []
+    visited = {inside}
+    for folder, subfolders, files in os.walk(
+        root, onerror=failures.append, followlinks=follow_links
+    ):
+        kept = []
+        for name in subfolders:
+            if name.startswith((".", "_")):
+                continue
+            sub = Path(folder) / name
+            if sub.is_symlink():
+                real = sub.resolve()
+                if not follow_links:
+                    walked.append(
+                        (sub, _link_error(f"a symbolic link to a folder; {_NOT_FOLLOWED}"))
+                    )
+                    continue
+                if real in visited or inside in real.parents:
+                    walked.append(
+                        (sub, _link_error("a symbolic link to a folder read already; read once"))
+                    )
+                    continue
+                visited.add(real)
+            kept.append(name)
+        subfolders[:] = kept
+        for name in files:
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            error = None
+            ignored = name == DEFAULTS_FILE or path.suffix.lower() in IGNORED_SUFFIXES
+            if not follow_links and not ignored and path.is_symlink() and path.exists():
+                real = path.resolve()
+                if inside not in real.parents:
+                    error = _link_error(
+                        f"a symbolic link to a file outside the corpus folder; {_NOT_FOLLOWED}"
+                    )
+            walked.append((path, error))
     walked.extend(
-        (Path(failure.filename or root), f"folder cannot be read: {failure.strerror or failure}")
+        (
+            Path(failure.filename or root),
+            _unreadable(f"folder cannot be read: {failure.strerror or failure}"),
+        )
         for failure in failures
     )
     yield from sorted(walked, key=lambda item: item[0].relative_to(root).as_posix())
 
 
+def _link_error(problem: str) -> Callable[[str], CorpusError]:
+    return lambda source: LinkError(source, problem)
+
+
+def _unreadable(problem: str) -> Callable[[str], CorpusError]:
+    return lambda source: UnreadableError(source, problem)
+
+
 def _defaults_for(
-    folder: Path, base: Path, cache: dict[Path, dict[str, Any]], top: dict[str, Any]
+    folder: Path,
+    base: Path,
+    cache: dict[Path, dict[str, Any]],
+    top: dict[str, Any],
+    follow_links: bool = False,
 ) -> dict[str, Any]:
     if folder in cache:
         return cache[folder]
     inherited = (
         top
         if folder == base or base not in folder.parents
-        else _defaults_for(folder.parent, base, cache, top)
+        else _defaults_for(folder.parent, base, cache, top, follow_links)
     )
     merged = dict(inherited)
     cache[folder] = merged
     defaults_file = folder / DEFAULTS_FILE
     if defaults_file.is_file():
         relative = _readable_name(defaults_file.relative_to(base).as_posix())
+        if (
+            not follow_links
+            and defaults_file.is_symlink()
+            and base.resolve() not in defaults_file.resolve().parents
+        ):
+            raise LinkError(
+                relative,
+                f"a symbolic link to a file outside the corpus folder; {_NOT_FOLLOWED}",
+            )
         text, _ = decode_bytes(_read_bytes(defaults_file, relative, DEFAULT_MAX_BYTES), relative)
         merged.update(_parse_yaml_mapping(text, relative, "corpus defaults"))
     return merged
@@ -301,7 +387,7 @@ def _read_bytes(path: Path, source: str, max_bytes: int) -> bytes:
                 source, f"{_megabytes(size)}, over the {_megabytes(max_bytes)} limit (max_bytes)"
             )
         with path.open("rb") as stream:
-            data = stream.read(max_bytes + 1)  # the file may have grown since stat()
+            data = _read_at_most(stream, max_bytes + 1)  # the file may have grown since stat()
     except OSError as err:
         raise UnreadableError(source, f"cannot be read: {err.strerror or err}") from None
     if len(data) > max_bytes:
@@ -309,6 +395,19 @@ def _read_bytes(path: Path, source: str, max_bytes: int) -> bytes:
             source, f"over {_megabytes(max_bytes)}, the limit (max_bytes), when read"
         )
     return data
+
+
+def _read_at_most(stream: Any, limit: int) -> bytes:
+    """Up to ``limit`` bytes, read a megabyte at a time (``read(limit)`` would allocate
+    ``limit`` bytes at once, and fail on a huge ``max_bytes``)."""
+    blocks, total = [], 0
+    while total < limit:
+        block = stream.read(min(1 << 20, limit - total))
+        if not block:
+            break
+        blocks.append(block)
+        total += len(block)
+    return b"".join(blocks)
 
 
 def _check_regular_file(path: Path, source: str) -> None:
@@ -459,6 +558,25 @@ class _MetadataLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _tagged_scalar_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """An explicitly tagged scalar (``!!float abc``, ``!!binary ...``) kept as its text."""
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    raise yaml.constructor.ConstructorError(
+        None, None, f"the tag {node.tag} expects a single value", node.start_mark
+    )
+
+
+def _set_as_sorted_list(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """``!!set`` as a sorted list: a Python set's order changes from run to run."""
+    members = loader.construct_mapping(node)
+    return sorted(members, key=str)
+
+
+for _tag in ("bool", "int", "float", "binary", "timestamp"):
+    _MetadataLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _tagged_scalar_as_text)
+_MetadataLoader.add_constructor("tag:yaml.org,2002:set", _set_as_sorted_list)
+
 _MetadataLoader.yaml_implicit_resolvers = {
     first: [
         (tag, regex)
@@ -479,6 +597,8 @@ def _parse_yaml_mapping(text: str, source: str, what: str) -> dict[str, Any]:
         raise MetadataError(source, f"{what} is not valid YAML: {reason}{where}") from None
     except RecursionError:
         raise MetadataError(source, f"{what} is nested too deeply to read") from None
+    except (ValueError, TypeError, OverflowError, ArithmeticError) as err:  # a tag's constructor
+        raise MetadataError(source, f"{what} has a value YAML cannot build: {err}") from None
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -817,7 +937,12 @@ _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 def _record_limit(max_bytes: int) -> int:
     """Longest JSONL line or CSV field read: room for escapes and metadata around the text."""
-    return 4 * max_bytes + 1_000_000
+    return min(4 * max_bytes + 1_000_000, _LONGEST_RECORD)
+
+
+_LONGEST_RECORD = 2**31 - 1
+"""The csv module's field limit is a C long (32 bits on Windows): a JSONL line or CSV field
+is never read past 2 GiB, whatever ``max_bytes`` says."""
 
 
 def _wide_encoding(stream: Any) -> str | None:
@@ -861,6 +986,70 @@ def _bounded_lines(stream: Any, limit: int) -> Iterator[bytes]:
             yield line
 
 
+class _ReplayableLines:
+    """The lines of a text stream, numbered, where the lines of the record being read can
+    be handed out again.
+
+    After a CSV error, the bad record's lines but its first are read again as new records,
+    so a stray quote costs its own line and never the next good row. Only the lines of the
+    current record are kept (a record spans several lines only inside a quoted field, whose
+    size the csv module limits).
+    """
+
+    def __init__(self, stream: Iterator[str]) -> None:
+        self._stream = stream
+        self._pending: collections.deque[tuple[int, str]] = collections.deque()
+        self._record: list[tuple[int, str]] = []
+        self._last = 0
+
+    def __iter__(self) -> _ReplayableLines:
+        return self
+
+    def __next__(self) -> str:
+        if self._pending:
+            number, line = self._pending.popleft()
+        else:
+            line = next(self._stream)
+            self._last += 1
+            number = self._last
+        self._record.append((number, line))
+        return line
+
+    @property
+    def next_number(self) -> int:
+        """The number of the line the next record starts on."""
+        return self._pending[0][0] if self._pending else self._last + 1
+
+    @property
+    def record_end(self) -> int:
+        """The number of the last line of the record read last."""
+        return self._record[-1][0] if self._record else self._last
+
+    def start_record(self) -> None:
+        self._record = []
+
+    def replay_all_but_first(self) -> int:
+        """Hand out the current record's lines again, but its first; return its last line."""
+        end = self.record_end
+        self._pending.extendleft(reversed(self._record[1:]))
+        self._record = []
+        return end
+
+    def skip_quoted_rest(self) -> int:
+        """Drop the current record, reading on to the line that closes its open quotation
+        mark (an even number of ``"`` so far); return the last line dropped."""
+        quotes = sum(line.count('"') for _, line in self._record)
+        self._record = []
+        while quotes % 2:
+            try:
+                line = next(self)
+            except StopIteration:
+                break
+            quotes += line.count('"')
+            self._record = []
+        return self._last if not self._pending else self._pending[0][0] - 1
+
+
 def _read_csv(
     path: Path, source: str, defaults: Mapping[str, Any], max_bytes: int, strip_furniture: bool
 ) -> Iterator[Article | CorpusError]:
@@ -878,20 +1067,14 @@ def _read_csv(
             encoding = "utf-8"
         else:
             _, encoding = decode_bytes(head, source)
-    csv.field_size_limit(max(_record_limit(max_bytes), 131_072))
-    n_read = 0
-
-    def lines() -> Iterator[str]:
-        nonlocal n_read
-        for line in stream:
-            n_read += 1
-            yield line
+    field_limit = max(_record_limit(max_bytes), 131_072)
+    csv.field_size_limit(field_limit)
 
     # Undecodable bytes become lone surrogates (\udc80-\udcff), which no decoded text
     # holds otherwise: the record that contains them is a problem, the rest reads on.
     with path.open("r", encoding=encoding, errors="surrogateescape", newline="") as stream:
-        numbered = lines()
-        reader = csv.reader(numbered, strict=True)
+        lines = _ReplayableLines(stream)
+        reader = csv.reader(lines, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -905,25 +1088,58 @@ def _read_csv(
             names = ", ".join(_no_surrogates(name) for name in header)
             yield RecordFormatError(source, f"no 'text' column (columns: {names})")
             return
+        bad: list[Any] | None = None  # [first line, last line, what] of a bad run of lines
+        replayed_until = 0  # lines up to this one are a bad record's, read again
+
+        def flush() -> Iterator[CorpusError]:
+            nonlocal bad
+            if bad is not None:
+                first, last, what = bad
+                span = f"line {first}" if last <= first else f"lines {first}-{last}"
+                yield RecordFormatError(
+                    f"{source}:{first}",
+                    f"bad CSV ({what}); {span} skipped, reading went on after it",
+                )
+                bad = None
+
+        def fold(first: int, last: int, what: str) -> Iterator[CorpusError]:
+            """A bad line: part of the bad run being read again, or a new one."""
+            nonlocal bad
+            if bad is not None and first <= replayed_until:
+                bad[1] = max(bad[1], last)
+                return
+            yield from flush()
+            bad = [first, last, what]
+
         while True:
-            start_line = n_read + 1
+            start_line = lines.next_number
             where = f"{source}:{start_line}"
+            lines.start_record()
             try:
                 row = next(reader)
             except StopIteration:
+                yield from flush()
                 return
             except csv.Error as err:
-                # Skip the bad record's lines and read on from the next line with a new
-                # reader: one bad row must not cost the rest of the file.
-                skipped = (
-                    f"line {start_line}" if n_read <= start_line else f"lines {start_line}-{n_read}"
-                )
-                yield RecordFormatError(
-                    where, f"bad CSV ({err}); {skipped} skipped, reading went on after it"
-                )
-                reader = csv.reader(numbered, strict=True)
+                reader = csv.reader(lines, strict=True)
+                if "field larger than field limit" in str(err):
+                    yield from flush()
+                    last = lines.skip_quoted_rest()
+                    span = (
+                        f"lines {start_line}-{last}" if last > start_line else f"line {start_line}"
+                    )
+                    yield OversizeArticleError(
+                        where,
+                        f"a field of over {field_limit:,} characters, too long for an article "
+                        f"under the max_bytes limit of {max_bytes:,}; {span} skipped",
+                    )
+                    continue
+                end = lines.replay_all_but_first()
+                yield from fold(start_line, start_line, str(err))
+                replayed_until = max(replayed_until, end)
                 continue
             except UnicodeDecodeError as err:
+                yield from flush()
                 yield ArticleEncodingError(
                     where, f"not {encoding} ({err.reason}); the rest of the file was skipped"
                 )
@@ -932,14 +1148,20 @@ def _read_csv(
                 continue
             escaped = next((m for cell in row if (m := _ESCAPED_BYTE.search(cell))), None)
             if escaped is not None:
+                yield from flush()
                 byte = ord(escaped.group()) - 0xDC00
                 yield ArticleEncodingError(
                     where, f"not {encoding} (byte 0x{byte:02x} in this record); record skipped"
                 )
                 continue
             if len(row) != len(columns):
+                if bad is not None and start_line <= replayed_until:
+                    yield from fold(start_line, lines.record_end, "")
+                    continue
+                yield from flush()
                 yield RecordFormatError(where, f"{len(row)} fields, the header has {len(columns)}")
                 continue
+            yield from flush()
             try:
                 yield _record_article(
                     dict(zip(columns, row, strict=True)),

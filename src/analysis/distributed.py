@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
+import re
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,19 +33,9 @@ from typing import Any
 import pandas as pd
 
 from analysis.corpus import DEFAULT_MAX_BYTES, iter_corpus
-from analysis.errors import CorpusError
+from analysis.errors import CorpusError, OutputError
 from analysis.pipeline import ArticleResult, Results, analyze_article, combine
-from analysis.runner import (
-    FORMAT,
-    FORMAT_VERSION,
-    MANIFEST,
-    chunks_of,
-    fill_metadata,
-    prepare_out_dir,
-    to_arrow,
-    write_bytes_atomic,
-    write_parquet_atomic,
-)
+from analysis.runner import chunks_of
 from analysis.schema import (
     PROBLEM_COLUMNS,
     QUOTE_DTYPES,
@@ -55,9 +46,22 @@ from analysis.schema import (
     problem_row,
     sort_rows,
 )
+from analysis.store import (
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    corpus_id,
+    fill_metadata,
+    locked,
+    prepare_out_dir,
+    to_arrow,
+    write_bytes_atomic,
+    write_parquet_atomic,
+)
 
 DATASETS = ("quotes", "speakers", "articles")
 """Partitioned tables written by :func:`analyze_with_dask` (``problems`` is one file)."""
+_DASK_OUTPUTS = (*DATASETS, "problems.parquet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +93,18 @@ def _write_partition(
 
 
 def _windows(
-    corpus: str | os.PathLike[str], rows_per_window: int, max_bytes: int, problems: list
+    corpus: str | os.PathLike[str],
+    rows_per_window: int,
+    max_bytes: int,
+    follow_links: bool,
+    problems: list,
 ) -> Iterator[list[dict[str, Any]]]:
     def record(item: CorpusError) -> None:
         problems.append(problem_row(item))
 
-    for chunk in chunks_of(iter_corpus(corpus, max_bytes=max_bytes), rows_per_window, record):
+    for chunk in chunks_of(
+        iter_corpus(corpus, max_bytes=max_bytes, follow_links=follow_links), rows_per_window, record
+    ):
         yield [article.as_row() for article in chunk]
 
 
@@ -108,6 +118,8 @@ def analyze_with_dask(
     sentiment: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
     force: bool = False,
+    replace: bool = False,
+    follow_links: bool = False,
 ) -> DaskSummary:
     """Analyse a corpus on a Dask cluster; write partitioned Parquet tables.
 
@@ -116,9 +128,10 @@ def analyze_with_dask(
     corpus_path : str or Path
         A corpus folder or file, readable by the client.
     out_dir : str or Path
-        Results folder, readable and writable by every worker. Earlier Dask parts in it are
-        replaced; a non-empty folder not written by newsroom-workbook is refused unless
-        ``force``.
+        Results folder, readable and writable by every worker. The part files of an earlier
+        Dask run in it are replaced (nothing else is deleted); a non-empty folder not
+        written by newsroom-workbook is refused unless ``force``, and even then when it
+        holds a ``quotes``, ``speakers`` or ``articles`` folder.
     client : distributed.Client, optional
         The cluster to use (``Client("tcp://scheduler:8786")``); default: the current
         client if one exists, else Dask's local scheduler.
@@ -132,6 +145,10 @@ def analyze_with_dask(
         Largest article accepted by the loader.
     force : bool, optional
         Write into a non-empty folder that has no newsroom-workbook manifest.
+    replace : bool, optional
+        Replace the results of another corpus found in ``out_dir`` (refused otherwise).
+    follow_links : bool, optional
+        Read symbolic links that leave the corpus folder, and linked folders.
 
     Returns
     -------
@@ -152,37 +169,86 @@ def analyze_with_dask(
     if not Path(corpus_path).exists():
         raise CorpusError(str(corpus_path), "no such file or folder")
     out = Path(out_dir)
-    prepare_out_dir(out, force=force, corpus=corpus_path)
-    manifest = {"format": FORMAT, "version": FORMAT_VERSION, "layout": "dask", "chunks": []}
-    write_bytes_atomic(out, MANIFEST, json.dumps(manifest, indent=1).encode())
-    for name in DATASETS:
-        if (out / name).is_dir() and not (out / name).is_symlink():
-            shutil.rmtree(out / name)
+    prepare_out_dir(out, force=force, corpus=corpus_path, replace=replace, outputs=_DASK_OUTPUTS)
+    with locked(out):  # one run at a time; checked again under the lock
+        found = prepare_out_dir(
+            out, force=force, corpus=corpus_path, replace=replace, outputs=_DASK_OUTPUTS
+        )
+        _remove_earlier_parts(out, found)
+        manifest = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "layout": "dask",
+            "corpus": corpus_id(corpus_path),
+            "complete": False,
+        }
+        _write_manifest(out, manifest)
 
-    problems: list[dict[str, str]] = []
-    failures: list[dict[str, str]] = []
-    counts = {"partitions": 0, "articles": 0, "quotes": 0}
-    for rows in _windows(corpus_path, partition_size * window, max_bytes, problems):
-        bag = db.from_sequence(rows, partition_size=partition_size)
-        analysed = bag.map(analyze_article, sentiment=sentiment)
-        first = counts["partitions"] + 1
-        tasks = [
-            dask.delayed(_write_partition)(part, str(out), first + i, sentiment)
-            for i, part in enumerate(analysed.to_delayed())
-        ]
-        done = client.compute(tasks, sync=True) if client is not None else dask.compute(*tasks)
-        for result in done:
-            counts["articles"] += result["n_articles"]
-            counts["quotes"] += result["n_quotes"]
-            failures.extend(result["failures"])
-        counts["partitions"] += len(tasks)
-    if counts["articles"] == 0 and not failures:
-        raise CorpusError(str(corpus_path), "no usable articles")
-    table = pd.DataFrame([*problems, *failures], columns=PROBLEM_COLUMNS).astype("str")
-    write_parquet_atomic(out, "problems.parquet", to_arrow(table))
-    manifest["complete"] = True
-    write_bytes_atomic(out, MANIFEST, json.dumps(manifest, indent=1).encode())
-    return DaskSummary(out, counts["partitions"], counts["articles"], counts["quotes"], len(table))
+        problems: list[dict[str, str]] = []
+        failures: list[dict[str, str]] = []
+        counts = {"partitions": 0, "articles": 0, "quotes": 0}
+        for rows in _windows(
+            corpus_path, partition_size * window, max_bytes, follow_links, problems
+        ):
+            bag = db.from_sequence(rows, partition_size=partition_size)
+            analysed = bag.map(analyze_article, sentiment=sentiment)
+            first = counts["partitions"] + 1
+            tasks = [
+                dask.delayed(_write_partition)(part, str(out), first + i, sentiment)
+                for i, part in enumerate(analysed.to_delayed())
+            ]
+            done = client.compute(tasks, sync=True) if client is not None else dask.compute(*tasks)
+            for result in done:
+                counts["articles"] += result["n_articles"]
+                counts["quotes"] += result["n_quotes"]
+                failures.extend(result["failures"])
+            counts["partitions"] += len(tasks)
+        if counts["articles"] == 0 and not failures:
+            raise CorpusError(str(corpus_path), "no usable articles")
+        table = pd.DataFrame([*problems, *failures], columns=PROBLEM_COLUMNS).astype("str")
+        write_parquet_atomic(out, "problems.parquet", to_arrow(table))
+        _write_manifest(out, {**manifest, "complete": True, "n_partitions": counts["partitions"]})
+        return DaskSummary(
+            out, counts["partitions"], counts["articles"], counts["quotes"], len(table)
+        )
+
+
+_PART = re.compile(r"part-(\d{6})\.parquet")
+
+
+def _write_manifest(out: Path, manifest: Mapping[str, Any]) -> None:
+    write_bytes_atomic(out, MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+
+
+def _remove_earlier_parts(out: Path, manifest: Mapping[str, Any] | None) -> None:
+    """Delete the part files an earlier Dask run wrote here, and nothing else.
+
+    Only ``part-NNNNNN.parquet`` files directly in ``quotes/``, ``speakers/`` and
+    ``articles/`` are removed, and only when the folder's manifest says a Dask run wrote
+    them. A folder of those names that newsroom-workbook did not write (``--force`` into a
+    folder of the user's) is refused: its files would be overwritten.
+    """
+    ours = manifest is not None and manifest.get("layout") == "dask"
+    for name in DATASETS:
+        folder = out / name
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise OutputError(
+                f"{folder}: not a folder newsroom-workbook wrote; choose another out_dir"
+            )
+        if not folder.is_dir():
+            continue
+        if not ours:
+            raise OutputError(
+                f"{folder}: exists and was not written by a Dask run of newsroom-workbook; "
+                "nothing was deleted; choose another out_dir"
+            )
+        for path in folder.iterdir():
+            if _PART.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+                path.unlink()
+
+
+class PartialResultsWarning(UserWarning):
+    """The Dask run that wrote a results folder did not finish."""
 
 
 def read_dask_results(out_dir: str | os.PathLike[str]) -> Results:
@@ -190,12 +256,49 @@ def read_dask_results(out_dir: str | os.PathLike[str]) -> Results:
 
     Tables are sorted and typed like :func:`analysis.pipeline.analyze`'s; the articles
     table's extra metadata columns come in name order.
+
+    Warns
+    -----
+    PartialResultsWarning
+        When the run that wrote the folder did not finish (killed, or failed): the tables
+        then hold only the partitions written before it stopped.
+
+    Raises
+    ------
+    OutputError
+        When the folder was not written by :func:`analyze_with_dask`, or a finished run's
+        part files are missing or extra.
     """
     out = Path(out_dir)
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise OutputError(
+            f"{out / MANIFEST}: cannot be read ({err}); not a Dask results folder"
+        ) from None
+    if not isinstance(manifest, dict) or manifest.get("layout") != "dask":
+        raise OutputError(f"{out}: not written by analyze_with_dask")
+    n_partitions = manifest.get("n_partitions")
+    if not manifest.get("complete") or not isinstance(n_partitions, int):
+        warnings.warn(
+            f"{out}: the Dask run that wrote it did not finish; these tables hold only the "
+            "partitions written before it stopped, and problems.parquet (if any) is an earlier "
+            "run's; run analyze_with_dask again for complete tables",
+            PartialResultsWarning,
+            stacklevel=2,
+        )
+        n_partitions = None
 
     def dataset(name: str) -> pd.DataFrame:
-        parts = sorted((out / name).glob("part-*.parquet"))
-        frames = [pd.read_parquet(p) for p in parts]
+        found = sorted(p for p in (out / name).glob("part-*.parquet") if _PART.fullmatch(p.name))
+        if n_partitions is not None:
+            expected = [out / name / f"part-{i:06d}.parquet" for i in range(1, n_partitions + 1)]
+            if found != expected:
+                raise OutputError(
+                    f"{out / name}: holds {len(found)} part files, the finished run wrote "
+                    f"{n_partitions}; run analyze_with_dask again"
+                )
+        frames = [pd.read_parquet(p) for p in found]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def typed(table: pd.DataFrame, dtypes: Mapping[str, Any]) -> pd.DataFrame:
@@ -212,12 +315,24 @@ def read_dask_results(out_dir: str | os.PathLike[str]) -> Results:
     articles = articles.fillna(dict.fromkeys(extra_metadata(articles.columns), ""))[
         [c for c in order if c in articles]
     ]
+    problems_file = out / "problems.parquet"
+    problems = (
+        pd.read_parquet(problems_file).astype("str")
+        if problems_file.is_file()
+        else pd.DataFrame(columns=PROBLEM_COLUMNS).astype("str")
+    )
     return Results(
         quotes=sort_rows(typed(quotes, {**QUOTE_DTYPES, **scores}), "quotes"),
         speakers=sort_rows(typed(dataset("speakers"), SPEAKER_DTYPES), "speakers"),
         articles=sort_rows(articles, "articles"),
-        problems=pd.read_parquet(out / "problems.parquet").astype("str"),
+        problems=problems,
     )
 
 
-__all__ = ["DATASETS", "DaskSummary", "analyze_with_dask", "read_dask_results"]
+__all__ = [
+    "DATASETS",
+    "DaskSummary",
+    "PartialResultsWarning",
+    "analyze_with_dask",
+    "read_dask_results",
+]

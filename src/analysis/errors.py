@@ -70,3 +70,8 @@ class OutputError(AnalysisError):
 
 class UnsupportedFileError(CorpusError):
     """A file in the corpus folder is not an article format the loader reads."""
+
+
+class LinkError(CorpusError):
+    """A symbolic link leads out of the corpus folder, or to a folder; not followed unless
+    asked (``--follow-links``)."""
