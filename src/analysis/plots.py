@@ -238,7 +238,7 @@ def _figure(height: float) -> tuple[Figure, object]:
 def _titles(ax, fig: Figure, title: str, note: str | None) -> None:
     ax.set_title(literal(title), loc="left")
     if note:
-        fig.supxlabel(literal(note), fontsize=8.5, color="#555555", x=0.01, ha="left")
+        fig.supxlabel(literal(textwrap.fill(note, 110)), fontsize=8.5, color="#555555", x=0.01, ha="left")
 
 
 def plot_message(message: str, *, title: str | None = None) -> Figure:
@@ -540,6 +540,7 @@ def plot_stacked_shares(
     wrap: int = 26,
     noun: str = "groups",
     min_n: int | None = MIN_QUOTES,
+    note: str | None = None,
 ) -> Figure:
     """One 100 % bar per group (e.g. outlet), split into categories (e.g. source types).
 
@@ -562,12 +563,15 @@ def plot_stacked_shares(
         What a group is, for the note.
     min_n : int, optional
         The threshold (default :data:`MIN_QUOTES`); None marks nothing.
+    note : str, optional
+        A sentence printed under the chart (e.g. why a category is unknown).
 
     Returns
     -------
     matplotlib.figure.Figure
         Or a :func:`plot_message` figure when there are no shares.
     """
+    extra = note
     _require(table, [group, category, share, n], "plot_stacked_shares")
     data = table.loc[table[share].notna()]
     if data.empty:
@@ -618,6 +622,7 @@ def plot_stacked_shares(
     ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     ax.set_xlabel("share")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    note = " ".join(x for x in (note, extra) if x) or None
     _titles(ax, fig, title, note)
     return fig
 

@@ -67,6 +67,7 @@ from analysis.aggregate import (
     count_column,
     rank_speakers,
     speaker_tally,
+    tone_by_group,
 )
 from analysis.aggregate import MEASURES as BALANCE_MEASURES
 from analysis.corpus import DEFAULT_MAX_BYTES, Article, iter_corpus
@@ -83,7 +84,25 @@ from analysis.pipeline import (
     analyze_article,
     combine,
 )
-from analysis.report import SampleArticle, figure_png, render_report, standard_figures
+from analysis.provenance import (
+    Provenance,
+    article_digest,
+    corpus_checksum,
+    method_card,
+    model_files,
+    package_version,
+    run_date,
+)
+from analysis.report import (
+    ReportArticle,
+    figure_png,
+    no_country_note,
+    render_report,
+    standard_figures,
+)
+
+REPORT_TEXTS = 5_000
+"""Articles whose full text ``report.html`` includes; beyond them articles are listed only."""
 
 MANIFEST = ".newsroom-workbook.json"
 """The marker and manifest file of a results folder written by this module."""
@@ -127,6 +146,10 @@ class RunSummary:
         Articles analysed in this run, and articles whose earlier results were kept.
     n_dropped : int
         Articles whose earlier results were removed (changed or no longer in the corpus).
+    n_without_country : int
+        Articles with no country (their sources' origin is unknown).
+    corpus_checksum : str
+        :func:`analysis.provenance.corpus_checksum` of the usable articles.
     n_quotes, n_speakers : int
         Rows of the final quotes and speakers tables.
     n_problems : int
@@ -147,6 +170,8 @@ class RunSummary:
     n_problems: int
     problems: tuple[tuple[str, str], ...] = ()
     files: tuple[str, ...] = field(default=())
+    n_without_country: int = 0
+    corpus_checksum: str = ""
 
 
 class RunInterrupted(Exception):
@@ -402,7 +427,8 @@ def run_corpus(
     sentiment: bool = True,
     progress: Callable[[int], None] | None = None,
     stop_after_chunks: int | None = None,
-    n_samples: int = 10,
+    n_samples: int = REPORT_TEXTS,
+    country: str | None = None,
 ) -> RunSummary:
     """Analyse a corpus into ``out_dir``, reusing finished work found there.
 
@@ -426,7 +452,11 @@ def run_corpus(
     progress : callable, optional
         Called with the number of articles of each chunk as it is analysed or reused.
     n_samples : int, optional
-        The first articles of the corpus shown in full in ``report.html``.
+        The first articles of the corpus shown in full in ``report.html`` (default
+        :data:`REPORT_TEXTS`; every article is listed there).
+    country : str, optional
+        ISO 3166-1 alpha-2 country of every article that has none (its own metadata and
+        ``corpus.yaml`` win); origin (domestic/foreign) is judged against it.
     stop_after_chunks : int, optional
         Test hook: raise :class:`RunInterrupted` after this many chunks were analysed,
         as if the run had been killed.
@@ -444,7 +474,8 @@ def run_corpus(
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    items = iter_corpus(corpus, max_bytes=max_bytes)
+    defaults = {"country": country} if country else None
+    items = iter_corpus(corpus, max_bytes=max_bytes, defaults=defaults)
     head: list[Article | CorpusError] = []
     for item in items:  # find the first usable article before touching the output folder
         head.append(item)
@@ -469,9 +500,10 @@ def run_corpus(
 
     index = _read_index(out, manifest["chunks"])
     seen: set[str] = set()
-    samples: list[SampleArticle] = []
+    samples: list[ReportArticle] = []
+    digests: list[str] = []
     loader_problems: list[dict[str, str]] = []
-    counts = {"articles": 0, "analysed": 0, "reused": 0}
+    counts = {"articles": 0, "analysed": 0, "reused": 0, "without_country": 0}
     jobs = max(1, jobs or os.cpu_count() or 1)
 
     def pending_chunks() -> Iterator[tuple[list[dict[str, Any]], list[str]]]:
@@ -484,9 +516,11 @@ def run_corpus(
             records, hashes = [], []
             for article in articles:
                 row = article.as_row()
+                digests.append(article_digest(row))
+                counts["without_country"] += not article.country
                 if len(samples) < n_samples:
                     samples.append(
-                        SampleArticle(
+                        ReportArticle(
                             article.article_id, article.title, article.outlet, article.text
                         )
                     )
@@ -523,9 +557,30 @@ def run_corpus(
     )
     merged = write_final_tables(out, manifest["chunks"], live, loader_problems)
     files = list(merged.files)
-    summary = _summarise(out, counts, n_dropped, files)
+    summary = replace(
+        _summarise(out, counts, n_dropped, files),
+        n_without_country=counts["without_country"],
+        corpus_checksum=corpus_checksum(digests),
+    )
+    provenance = Provenance(
+        package_version=package_version(),
+        run_date=run_date(),
+        corpus=Path(corpus).name,
+        corpus_checksum=summary.corpus_checksum,
+        settings=(
+            ("settings", f"sentiment {'on' if sentiment else 'off'}; largest article "
+             f"{max_bytes:,} bytes; default country {country or 'none'}; bootstrap 1,000 "
+             "replicates, seed 0"),
+        ),
+        models=model_files(),
+    )
     files += write_report(
-        out, summary, samples, title=f"newsroom-workbook: {Path(corpus).name}", merged=merged
+        out,
+        summary,
+        samples,
+        title=f"newsroom-workbook: {Path(corpus).name}",
+        merged=merged,
+        provenance=provenance,
     )
     summary = replace(summary, files=tuple(files))
     manifest["complete"] = True
@@ -952,27 +1007,39 @@ def _write_frame(out: Path, name: str, frame: pd.DataFrame) -> list[str]:
 
 
 def _quotes_of(path: Path, wanted: Sequence[str]) -> list[dict[str, Any]]:
-    """``article_id``, ``fragments`` and ``speaker`` of the quotes of the ``wanted`` articles.
+    """What the report marks of the quotes of the ``wanted`` articles.
 
-    Reads only the row groups whose article_id range (Parquet statistics; the table is
-    sorted by article_id) can hold one of them, so memory does not grow with the corpus.
+    ``article_id``, ``fragments``, ``speaker``, ``kind``, ``speaker_start``, ``speaker_end``
+    and ``source_type``. Reads only the row groups whose article_id range (Parquet
+    statistics; the table is sorted by article_id) can hold one of them.
     """
     if not wanted:
         return []
-    columns = ["article_id", "fragments", "speaker"]
+    columns = [
+        "article_id",
+        "fragments",
+        "speaker",
+        "kind",
+        "speaker_start",
+        "speaker_end",
+        "source_type",
+    ]
+    low, high = min(wanted), max(wanted)
+    wanted_set = pa.array(sorted(set(wanted)), type=pa.large_string())
     rows: list[dict[str, Any]] = []
     with pq.ParquetFile(path) as file:
         meta = file.metadata
         leaves = [meta.schema.column(i).path for i in range(meta.num_columns)]
         position = leaves.index("article_id")
+        present = [c for c in columns if c in file.schema_arrow.names]
         for group in range(meta.num_row_groups):
             stats = meta.row_group(group).column(position).statistics
             known = stats is not None and stats.has_min_max
-            if known and not any(stats.min <= w <= stats.max for w in wanted):
+            if known and (stats.max < low or stats.min > high):
                 continue
-            table = file.read_row_group(group, columns=columns)
+            table = file.read_row_group(group, columns=present)
             keep = pc.is_in(
-                table["article_id"], value_set=pa.array(wanted, type=table["article_id"].type)
+                table["article_id"], value_set=wanted_set.cast(table["article_id"].type)
             )
             rows.extend(table.filter(keep).to_pylist())
     return rows
@@ -981,21 +1048,24 @@ def _quotes_of(path: Path, wanted: Sequence[str]) -> list[dict[str, Any]]:
 def write_report(
     out: Path,
     summary: RunSummary,
-    samples: Sequence[SampleArticle],
+    samples: Sequence[ReportArticle],
     *,
     title: str,
     merged: MergedTables | None = None,
+    provenance: Provenance | None = None,
 ) -> list[str]:
     """Write ``balance``, the standard figures (PNG and the CSV of their numbers) and
     ``report.html``; return the files written.
 
     With ``merged`` (what :func:`write_final_tables` gathered), the balance comes from the
-    per-article counts and the top speakers from the speaker tally, so no table of the
-    corpus is read back: memory grows with the number of articles (a few dozen numbers
-    each) and of distinct speakers, not with quotes. Without it, they are computed from the
-    final tables (only the columns they need).
+    per-article counts and the top speakers from the speaker tally, so no quote table of
+    the corpus is read back except the few columns the tone section and the article
+    browser need. Without it, they are computed from the final tables (only the columns
+    they need). ``samples`` gives the texts of the articles the browser shows in full;
+    every article of ``articles.parquet`` is listed.
     """
-    articles = _read(out, "articles", ["article_id", "outlet", "date"])
+    meta_columns = ["article_id", "title", "outlet", "date", "country", "url", "author", "license"]
+    articles = _read(out, "articles", meta_columns)
     if merged is None:
         light = Results(
             quotes=_read(out, "quotes", ["article_id", "n_words", *CATEGORIES]),
@@ -1013,22 +1083,46 @@ def write_report(
             raise OutputError(f"{out / 'articles.parquet'}: rows differ from the merged counts")
         counts, tally = merged.counts, merged.tally
     balance = balance_from_counts(articles, counts, by="outlet")
+    overall = balance_from_counts(articles, counts)
     files = _write_frame(out, "balance", balance)
     top = rank_speakers(tally, total=summary.n_quotes, n=15)
+    scored = "vader_compound" in pq.read_schema(out / "quotes.parquet").names
+    tone = None
+    if scored:
+        tone_quotes = _read(out, "quotes", ["source_type", "vader_compound"]).astype(
+            {"source_type": pd.CategoricalDtype(list(CATEGORIES["source_type"]), ordered=True)}
+        )
+        tone = tone_by_group(tone_quotes, by="source_type")
+    note = no_country_note(summary.n_without_country, summary.n_articles)
     figures = {}
-    for name, figure in standard_figures(None, balance, top=top).items():
+    drawn = standard_figures(balance, top=top, overall=overall, tone=tone, origin_note=note)
+    for name, figure in drawn.items():
         png = figure_png(figure)
         write_bytes_atomic(out, f"figures/{name}.png", png)
         figures[name] = png
         files.append(f"figures/{name}.png")
     files += [f"figures/{f}" for f in _write_frame(out / "figures", "top_speakers", top)]
-    wanted = [s.article_id for s in samples]
-    quotes = _quotes_of(out / "quotes.parquet", wanted)
-    spans: dict[str, list[tuple[int, int, str]]] = {}
+    texts = {s.article_id: s.text for s in samples}
+    quotes = _quotes_of(out / "quotes.parquet", list(texts))
+    marked: dict[str, list[dict[str, Any]]] = {}
     for quote in quotes:
-        for start, end in quote["fragments"]:
-            spans.setdefault(quote["article_id"], []).append((start, end, quote["speaker"] or ""))
-    shown = [replace(s, quotes=tuple(spans.get(s.article_id, ()))) for s in samples]
+        marked.setdefault(quote["article_id"], []).append(quote)
+    shown = [
+        ReportArticle(
+            article_id=row.article_id,
+            title=row.title,
+            outlet=row.outlet,
+            text=texts.get(row.article_id),
+            quotes=tuple(marked.get(row.article_id, ())),
+            date=row.date,
+            country=row.country,
+            url=row.url,
+            license=row.license,
+            author=row.author,
+        )
+        for row in articles.fillna("").itertuples(index=False)
+    ]
+    left_out = sum(article.text is None for article in shown)
     page = render_report(
         title=title,
         summary={
@@ -1037,13 +1131,25 @@ def write_report(
             "reused from earlier runs": summary.n_reused,
             "quotes": summary.n_quotes,
             "speakers (per article)": summary.n_speakers,
+            "articles without a country": summary.n_without_country,
             "problems": summary.n_problems,
         },
-        balance=balance.loc[lambda d: d["measure"] == "quotes"],
+        balance=balance,
+        overall=overall,
         top=top,
+        tone=tone,
+        method=method_card(),
+        provenance=provenance,
+        notes=[note] if note else [],
         problems=_read(out, "problems"),
         samples=shown,
         figures=figures,
+        articles_note=(
+            f"{left_out:,} articles are listed without their text: the report includes the "
+            f"texts of the first {len(texts):,} articles only (their quotes are in quotes.csv)."
+            if left_out
+            else None
+        ),
     )
     write_bytes_atomic(out, "report.html", page.encode("utf-8"))
     return [*files, "report.html"]
