@@ -6,7 +6,7 @@ row is reported and skipped without losing the others.
 Columns are mapped to metadata by their usual names without any flag (:func:`map_columns`:
 ``headline`` is the title, ``link`` the url, ``publisher`` or ``source`` the outlet,
 ``byline`` the author, ``licence`` the license, ...; the names are in
-``lexicons/importer_table_columns.txt``); a keyword argument (``text_column="Body"``,
+``lexicons/table_column_names.txt``); a keyword argument (``text_column="Body"``,
 ``title_column="Headline"``...) overrides a guess. The report says which column gave each
 key and which columns were dropped (``--extra-column NAME`` keeps one). ``defaults`` fills
 metadata no column gives (``{"outlet": "Le Monde", "country": "FR"}``).
@@ -39,7 +39,7 @@ from analysis.importers.writer import (
 )
 from analysis.lexicons import load_lines
 
-COLUMNS_LEXICON = "importer_table_columns"
+COLUMNS_LEXICON = "table_column_names"
 KEYS = ("text", "title", "article_id", "date", "outlet", "url", "author", "license", "country")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
