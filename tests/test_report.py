@@ -274,6 +274,40 @@ def test_report_of_a_run_holds_every_article_with_its_quotes_named(report_dir):
     assert "1 of 3 articles have no country" in page
 
 
+def test_command_summary_says_why_origin_is_unknown(tmp_path, capsys):
+    from analysis.cli import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(CORPUS["a2.txt"], encoding="utf-8")
+    assert (
+        main(["analyze", str(corpus), "--out", str(tmp_path / "out"), "--quiet", "--jobs", "1"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "1 of 1 articles have no country" in out and "--country" in out
+    # --country fills it: no note, and the quote's source is judged against it
+    assert (
+        main(
+            [
+                "analyze",
+                str(corpus),
+                "--out",
+                str(tmp_path / "gb"),
+                "--quiet",
+                "--jobs",
+                "1",
+                "--country",
+                "GB",
+            ]
+        )
+        == 0
+    )
+    assert "no country" not in capsys.readouterr().out
+    articles = pd.read_parquet(tmp_path / "gb" / "articles.parquet")
+    assert articles["country"].tolist() == ["GB"]
+
+
 def test_report_is_the_same_corpus_checksum_whatever_the_file_order(report_dir, tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -266,7 +266,8 @@ def no_country_note(n_without: int, n_articles: int) -> str | None:
         "sources (domestic or foreign) cannot be judged and is counted as unknown. Set the "
         "country with `newsroom-workbook analyze CORPUS --country GB` (for every article "
         "without one), or `country: GB` in a corpus.yaml beside the articles, or a "
-        "`country` field in each article's metadata."
+        "`country` field in each article's metadata (in Python: "
+        "`load_corpus(path, defaults={'country': 'GB'})`)."
     )
 
 
