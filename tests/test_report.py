@@ -377,6 +377,13 @@ def test_report_renders_and_filters_in_headless_chromium(report_dir, tmp_path):
     # the source-type filter and a free-text search
     search = chromium(Path(f"{page}#filter:q=roads are closed"), tmp_path / "profile", "--dump-dom")
     assert "1 of 3 articles shown" in search
+    # the source-type filter shows the articles with a quote of that type (types read from
+    # the run's own quotes table: this checks the filter, not the classifier)
+    quotes = pd.read_parquet(report_dir / "quotes.parquet")
+    kind = str(quotes.loc[quotes["article_id"] == "a2", "source_type"].iloc[0])
+    expected = quotes.loc[quotes["source_type"].astype(str) == kind, "article_id"].nunique()
+    typed = chromium(Path(f"{page}#filter:type={kind}"), tmp_path / "profile", "--dump-dom")
+    assert f"{expected} of 3 articles shown" in typed
     if shutil.which("true"):
         shot_filtered = tmp_path / "report-filtered.png"
         chromium(

@@ -112,7 +112,7 @@ _SCRIPT = """
       var date = d.getAttribute('data-date');
       var ok = (!q || text[i].indexOf(q) >= 0)
         && (!outlet || d.getAttribute('data-outlet') === outlet)
-        && (!type || d.getAttribute('data-types').split('\\u001f').indexOf(type) >= 0)
+        && (!type || d.getAttribute('data-types').split('\\n').indexOf(type) >= 0)
         && (!who || d.getAttribute('data-speakers').toLowerCase().indexOf(who) >= 0)
         && (!from || (date && date >= from)) && (!to || (date && date <= to));
       d.hidden = !ok;
@@ -145,7 +145,7 @@ _SCRIPT = """
 })();
 """
 
-_UNIT = "\x1f"  # separates values in data- attributes (never in a name after cleaning)
+_UNIT = "\n"  # separates values in data- attributes (names are one line each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -562,7 +562,7 @@ def _records(quotes: Sequence[Any]) -> list[Any]:
 def _article_html(article: ReportArticle) -> tuple[str, set[str], set[str], set[str]]:
     """One article of the browser; also its speakers, source types and outlet."""
     quotes = _records(article.quotes)
-    speakers = {str(q.get("speaker")) for q in quotes if q.get("speaker")}
+    speakers = {" ".join(str(q.get("speaker")).split()) for q in quotes if q.get("speaker")}
     types = {str(q.get("source_type")) for q in quotes if q.get("source_type")}
     meta = [
         _e(article.article_id),
