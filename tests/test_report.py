@@ -283,8 +283,8 @@ def test_command_summary_says_why_origin_is_unknown(tmp_path, capsys):
         main(["analyze", str(corpus), "--out", str(tmp_path / "out"), "--quiet", "--jobs", "1"])
         == 0
     )
-    out = capsys.readouterr().out
-    assert "1 of 1 articles have no country" in out and "--country" in out
+    err = capsys.readouterr().err  # a note beside the summary, on stderr
+    assert "1 of 1 articles have no country" in err and "--country" in err
     # --country fills it: no note, and the quote's source is judged against it
     assert (
         main(
@@ -302,7 +302,7 @@ def test_command_summary_says_why_origin_is_unknown(tmp_path, capsys):
         )
         == 0
     )
-    assert "no country" not in capsys.readouterr().out
+    assert "no country" not in capsys.readouterr().err
     articles = pd.read_parquet(tmp_path / "gb" / "articles.parquet")
     assert articles["country"].tolist() == ["GB"]
 

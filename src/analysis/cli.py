@@ -101,7 +101,8 @@ def _analyze(args: argparse.Namespace) -> int:
         print(
             f"note: {summary.n_without_country:,} of {summary.n_articles:,} articles have no "
             "country, so their sources' origin (domestic or foreign) is unknown; set one with "
-            "--country XX (ISO code) or 'country: XX' in a corpus.yaml beside the articles"
+            "--country XX (ISO code) or 'country: XX' in a corpus.yaml beside the articles",
+            file=sys.stderr,
         )
     for source, problem in summary.problems:
         print(f"  problem: {source}: {problem}")

@@ -153,8 +153,8 @@ def literal(text: object) -> str:
 
     Examples
     --------
-    >>> literal("The $$ Show")
-    'The \\$\\$ Show'
+    >>> print(literal("The $$ Show"))
+    The \\$\\$ Show
     """
     return str(text).replace("$", r"\$")
 
