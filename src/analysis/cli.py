@@ -98,6 +98,7 @@ def _analyze(args: argparse.Namespace) -> int:
     )
     print(f"tables (Parquet and CSV), figures and report.html in {args.out}{os.sep}")
     if summary.n_without_country:
+        sys.stdout.flush()  # the note follows the summary on a terminal
         print(
             f"note: {summary.n_without_country:,} of {summary.n_articles:,} articles have no "
             "country, so their sources' origin (domestic or foreign) is unknown; set one with "

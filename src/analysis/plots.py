@@ -238,7 +238,9 @@ def _figure(height: float) -> tuple[Figure, object]:
 def _titles(ax, fig: Figure, title: str, note: str | None) -> None:
     ax.set_title(literal(title), loc="left")
     if note:
-        fig.supxlabel(literal(textwrap.fill(note, 110)), fontsize=8.5, color="#555555", x=0.01, ha="left")
+        fig.supxlabel(
+            literal(textwrap.fill(note, 110)), fontsize=8.5, color="#555555", x=0.01, ha="left"
+        )
 
 
 def plot_message(message: str, *, title: str | None = None) -> Figure:
