@@ -171,6 +171,20 @@ def test_method_card_says_not_measured_and_reads_a_file_when_there(tmp_path):
     assert "+0.100" in tone and "-0.200 – +0.400" in tone and "few quotes (3 &lt; 30)" in tone
 
 
+def test_method_card_reads_a_markdown_model_card(tmp_path):
+    models = tmp_path / "quotes" / "models"
+    models.mkdir(parents=True)
+    (models / "CARD.md").write_text(
+        "# Attribution tagger\n\n| split | precision | recall |\n|---|---|---|\n"
+        "| dev | 0.91 | 0.84 |\n\nTrained on 60 articles.\n",
+        encoding="utf-8",
+    )
+    card = method_card(tmp_path).set_index("stage")
+    assert card.loc["quotes", "status"] == "measured"
+    assert card.loc["quotes", "figures"] == "dev 0.91 0.84"  # the header row has no number
+    assert card.loc["quotes", "file"] == "quotes/models/CARD.md"
+
+
 def test_tone_without_validity_file_says_so():
     page = evil_page(method=method_card(Path("/nonexistent-folder")))
     tone = page.split('id="tone"')[1]

@@ -54,6 +54,7 @@ EVALUATION_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
             "quotes/models/card.json",
             "quotes/models/*.card.json",
             "quote_accuracy.json",
+            "quotes/models/*.md",
         ),
     ),
     "sources": (
@@ -67,14 +68,16 @@ EVALUATION_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
             "evaluation/sentiment.json",
             "sentiment/models/card.json",
             "sentiment/models/*.card.json",
+            "sentiment/models/*.md",
         ),
     ),
 }
 """Stage -> (what it measures, candidate files relative to the ``analysis`` package folder).
 
-The first candidate that exists is read (``*`` globs, matches in name order). Each is a JSON
-object; :func:`method_card` shows its ``metrics`` (or ``figures``, or ``results``) entry, or
-else every number in it, and its ``data`` and ``command`` entries when present."""
+The first candidate that exists is read (``*`` globs, matches in name order). A ``.json`` is
+a JSON object; :func:`method_card` shows its ``metrics`` (or ``figures``, or ``results``)
+entry, or else every number in it, and its ``data`` and ``command`` entries when present. A
+``.md`` model card is shown by the rows of its tables that hold numbers."""
 
 METHOD_COLUMNS = ["stage", "what", "status", "figures", "data", "command", "file"]
 
@@ -214,6 +217,26 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _card_row(path: Path) -> dict[str, str]:
+    """Figures of a markdown model card: its table rows that hold a number."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        return {"status": f"unreadable: {err}"}
+    rows = [
+        " ".join(cell.strip() for cell in line.strip().strip("|").split("|") if cell.strip())
+        for line in lines
+        if line.lstrip().startswith("|")
+        and any(ch.isdigit() for ch in line)
+        and not set(line.strip()) <= set("|-: ")
+    ]
+    more = len(rows) - _MAX_FIGURES
+    figures = "; ".join(rows[:_MAX_FIGURES]) + (f"; … {more} more in the card" if more > 0 else "")
+    if not figures:
+        return {"status": "not measured (no figures in the model card)"}
+    return {"status": "measured", "figures": figures}
+
+
 def method_card(
     root: str | os.PathLike[str] | None = None,
     files: Mapping[str, tuple[str, tuple[str, ...]]] = EVALUATION_FILES,
@@ -247,6 +270,10 @@ def method_card(
         )
         if path is not None:
             row["file"] = path.relative_to(base).as_posix()
+            if path.suffix == ".md":
+                row.update(_card_row(path))
+                rows.append(row)
+                continue
             try:
                 document = json.loads(path.read_text(encoding="utf-8"))
                 if not isinstance(document, Mapping):
