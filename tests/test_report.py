@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -397,15 +396,18 @@ def test_report_renders_and_filters_in_headless_chromium(report_dir, tmp_path):
     expected = quotes.loc[quotes["source_type"].astype(str) == kind, "article_id"].nunique()
     typed = chromium(Path(f"{page}#filter:type={kind}"), tmp_path / "profile", "--dump-dom")
     assert f"{expected} of 3 articles shown" in typed
-    if shutil.which("true"):
-        shot_filtered = tmp_path / "report-filtered.png"
-        chromium(
-            Path(f"{page}#filter:speaker=tom reed"),
-            tmp_path / "profile",
-            "--window-size=1100,6000",
-            f"--screenshot={shot_filtered}",
-        )
-        assert shot_filtered.stat().st_size > 0
+    shot_filtered = tmp_path / "report-filtered.png"
+    chromium(
+        Path(f"{page}#filter:speaker=tom reed"),
+        tmp_path / "profile",
+        "--window-size=1100,6000",
+        f"--screenshot={shot_filtered}",
+    )
+    assert shot_filtered.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # printed as PDF (for review: tmp_path/report.pdf): names at the quotes, controls hidden
+    pdf = tmp_path / "report.pdf"
+    chromium(page, tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
 
 
 @pytest.mark.slow
