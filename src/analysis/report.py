@@ -34,7 +34,7 @@ import base64
 import html
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -177,7 +177,6 @@ class ReportArticle:
     url: str = ""
     license: str = ""
     author: str = ""
-    extra: tuple[tuple[str, str], ...] = field(default=())
 
 
 SampleArticle = ReportArticle
