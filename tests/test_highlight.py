@@ -179,3 +179,47 @@ def test_any_spans_keep_the_text_intact(text, pairs):
     shown = highlight_article(text, quotes)
     assert plain(shown.html) == text
     assert shown.n_quotes == len(quotes)
+
+
+# --- speaker names printed at each quote (for print and PDF) ---------------------------------
+
+LABEL = re.compile(r'<span class="who" style="[^"]*">([^<]*)</span>')
+
+
+def test_label_speakers_prints_each_name_in_front_of_its_quote():
+    markup = highlight_article(TWO, [ANN, BOB, {"start": 18, "end": 21}], label_speakers=True).html
+    body = body_of(markup)
+    # one label per quote, at its first character: Ann before "Yes,", Bob and the
+    # unattributed quote (same start, quote order) before "No,"
+    assert LABEL.findall(body) == ["Ann", "Bob", "no speaker found"]
+    assert (
+        body.index(">Ann</span>")
+        < body.index("Yes,")
+        < body.index(">Bob</span>")
+        < body.index("No,")
+    )
+    assert "print-color-adjust: exact" in body
+    # the label names the speaker in the speaker's colour
+    assert f"border: 2px solid {SPEAKER_COLORS[0]}; " in body.split(">Ann</span>")[0]
+
+
+def test_labels_are_off_by_default_and_escaped_when_on():
+    assert 'class="who"' not in highlight_article(TWO, [ANN]).html
+    evil = {**ANN, "speaker": "<b>Ann</b>"}
+    markup = highlight_article(TWO, [evil], label_speakers=True).html
+    assert "<b>Ann</b>" not in markup and LABEL.findall(markup) == ["&lt;b&gt;Ann&lt;/b&gt;"]
+
+
+def test_overlapping_quotes_first_quote_wins_the_shared_run():
+    # quote 1 covers 0..10, quote 2 covers 5..15: characters 5..10 belong to both; the
+    # lower quote number decides the colour there, as before the sweep was introduced
+    text = "abcdefghijklmnopq"
+    first = {"start": 0, "end": 10, "speaker": "A"}
+    second = {"start": 5, "end": 15, "speaker": "B"}
+    body = body_of(highlight_article(text, [first, second]).html)
+    assert spans_with(highlight_article(text, [first, second]).html, SPEAKER_COLORS[0]) == [
+        "abcde",
+        "fghij",
+    ]
+    assert spans_with(highlight_article(text, [first, second]).html, SPEAKER_COLORS[1]) == ["klmno"]
+    assert plain(highlight_article(text, [first, second]).html) == text and "pq" in body

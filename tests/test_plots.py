@@ -155,7 +155,7 @@ def test_stacked_shares_fill_each_bar_and_print_n():
         }
     )
     fig = plots.plot_stacked_shares(
-        table, group="outlet", category="category", share="share", n="n", title="t"
+        table, group="outlet", category="category", share="share", n="n", title="t", min_n=None
     )
     ax = fig.axes[0]
     assert ytick_labels(ax) == ["A (n=8)", "B (n=3)"]
@@ -298,3 +298,141 @@ def test_counts_get_whole_number_ticks():
     fig = plot_bars(counts, label="speaker", value="n_quotes", title="t", xlabel="quotes")
     ticks = fig.axes[0].get_xticks()
     assert all(float(t).is_integer() for t in ticks)  # 4 quotes never read as 3.5
+
+
+# --- literal text, one colour per category, groups with too few quotes ----------------------
+
+
+HOSTILE_NAMES = ["The $$ Show", "$x^2$ Daily", "Price: $5 and $6", "back\\slash $\\alpha$"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_corpus_strings_are_drawn_literally_not_as_mathtext(name):
+    # "The $$ Show" made matplotlib parse mathtext and crash at savefig; every chart that
+    # prints a corpus string must draw it as typed
+    bars = plots.plot_bars(
+        pd.DataFrame({"outlet": [name], "n": [3]}),
+        label="outlet",
+        value="n",
+        title=name,
+        xlabel="n",
+    )
+    stacked = plots.plot_stacked_shares(
+        pd.DataFrame({"outlet": [name], "category": [name], "share": [1.0], "n": [3]}),
+        group="outlet",
+        category="category",
+        share="share",
+        n="n",
+        title=name,
+    )
+    lines = plots.plot_lines(
+        pd.DataFrame({"month": ["2020-01", "2020-02"], "v": [1.0, 2.0], "s": [name, name]}),
+        x="month",
+        value="v",
+        series="s",
+        title=name,
+        ylabel=name,
+    )
+    message = plots.plot_message(f"Nothing for {name}", title=name)
+    for fig in (bars, stacked, lines, message):
+        fig.savefig(io.BytesIO(), format="png")  # raised ValueError (mathtext) before
+        assert name.replace("$", r"\$") in " ".join(texts(fig))
+
+
+def test_literal_escapes_only_dollars():
+    assert plots.literal("The $$ Show") == r"The \$\$ Show"
+    assert plots.literal("Marie Richards") == "Marie Richards"
+
+
+def test_a_category_has_one_colour_in_every_chart():
+    share = pd.DataFrame(
+        {
+            "outlet": ["A", "A", "B"],
+            "category": ["expert", "unknown", "unknown"],
+            "share": [0.5, 0.5, 1.0],
+        }
+    )
+    stacked = plots.plot_stacked_shares(
+        share, group="outlet", category="category", share="share", title="t"
+    )
+    trend = pd.DataFrame(
+        {
+            "month": ["2020-01", "2020-02"] * 2,
+            "type": ["unknown"] * 2 + ["expert"] * 2,
+            "v": [1, 2, 3, 4],
+        }
+    )
+    lines = plots.plot_lines(trend, x="month", value="v", series="type", title="t", ylabel="v")
+    bars = plots.plot_bars(
+        pd.DataFrame({"type": ["expert", "unknown"], "v": [1, 2]}),
+        label="type",
+        value="v",
+        title="t",
+        xlabel="v",
+    )
+    to_hex = mpl.colors.to_hex
+    legend = {
+        t.get_text(): to_hex(h.get_facecolor())
+        for t, h in zip(
+            stacked.axes[0].get_legend().get_texts(),
+            stacked.axes[0].get_legend().legend_handles,
+            strict=True,
+        )
+    }
+    line_colour = {
+        line.get_label(): to_hex(line.get_color())
+        for line in lines.axes[0].get_lines()
+        if not line.get_label().startswith("_")
+    }
+    bar_colour = [to_hex(p.get_facecolor()) for p in bars.axes[0].patches]
+    # expert is green, unknown grey, whatever order or chart they come in
+    assert legend == {"expert": "#55a868", "unknown": plots.UNKNOWN_COLOR}
+    assert line_colour == {"unknown": plots.UNKNOWN_COLOR, "expert": "#55a868"}
+    assert bar_colour == ["#55a868", plots.UNKNOWN_COLOR]
+
+
+def test_groups_with_too_few_quotes_are_marked_in_bars_and_labels():
+    table = pd.DataFrame({"outlet": ["Big", "Small"], "share": [0.5, 0.9], "n": [120, 7]})
+    fig = plots.plot_bars(table, label="outlet", value="share", n="n", title="t", xlabel="share")
+    ax = fig.axes[0]
+    # 7 < 30 quotes: hatched, faded and labelled; 120 is drawn solid
+    assert ytick_labels(ax) == ["Big", "Small (n=7, few)"]
+    assert [p.get_hatch() for p in ax.patches] == [None, "///"]
+    assert [p.get_alpha() for p in ax.patches] == [None, 0.4]
+    assert any("fewer than 30 quotes" in t for t in texts(fig))
+
+
+def test_stacked_shares_mark_thin_groups_and_the_threshold_can_change():
+    table = pd.DataFrame(
+        {
+            "outlet": ["A", "A", "B", "B"],
+            "category": ["official", "expert"] * 2,
+            "share": [0.5] * 4,
+            "n": [40, 40, 12, 12],
+        }
+    )
+    fig = plots.plot_stacked_shares(
+        table, group="outlet", category="category", share="share", n="n", title="t"
+    )
+    assert ytick_labels(fig.axes[0]) == ["A (n=40)", "B (n=12, few)"]
+    assert [p.get_hatch() for p in fig.axes[0].patches] == [None, "///", None, "///"]
+    lower = plots.plot_stacked_shares(
+        table, group="outlet", category="category", share="share", n="n", title="t", min_n=10
+    )
+    assert ytick_labels(lower.axes[0]) == ["A (n=40)", "B (n=12)"]
+
+
+def test_trend_points_on_few_quotes_are_hollow():
+    trend = pd.DataFrame(
+        {"month": ["2020-01", "2020-02", "2020-03"], "v": [0.1, 0.2, 0.3], "n": [50, 7, 31]}
+    )
+    fig = plots.plot_lines(trend, x="month", value="v", n="n", title="t", ylabel="v")
+    hollow = [line for line in fig.axes[0].get_lines() if line.get_markerfacecolor() == "white"]
+    assert len(hollow) == 1 and list(hollow[0].get_xdata()) == [1]  # only February (7 quotes)
+    assert any("1 resting on fewer than 30 quotes" in t for t in texts(fig))
+
+
+def test_min_quotes_matches_the_aggregate_threshold():
+    from analysis.aggregate import MIN_QUOTES
+
+    assert plots.MIN_QUOTES == MIN_QUOTES

@@ -30,6 +30,23 @@ from collections.abc import Iterator
 from analysis.corpus import DEFAULT_MAX_BYTES
 from analysis.errors import AnalysisError
 
+ANALYZE_DESCRIPTION = """\
+Analyse a corpus: find the quotes, their speakers and kinds of source, score their tone,
+and write the tables (Parquet and CSV), the figures and report.html to --out.
+
+Running again with the same --out reuses the work already done there: an interrupted run
+resumes, and a grown corpus only costs its new articles.
+
+Exit status: 0 when the tables were written (problem files are listed, not fatal);
+2 when the corpus is missing or has no usable article, or --out may not be written;
+130 when interrupted (finished chunks are kept)."""
+
+ANALYZE_EXAMPLES = """\
+examples:
+  newsroom-workbook analyze corpus --out results
+  newsroom-workbook analyze articles.jsonl --out results-wikinews --country US
+  newsroom-workbook analyze corpus --out results --no-sentiment --jobs 2"""
+
 
 def _positive(text: str) -> int:
     try:
@@ -70,6 +87,7 @@ def _analyze(args: argparse.Namespace) -> int:
                 follow_links=args.follow_links,
                 sentiment=args.sentiment,
                 progress=update,
+                country=args.country,
             )
     except KeyboardInterrupt:
         print(
@@ -94,6 +112,14 @@ def _analyze(args: argparse.Namespace) -> int:
         f"{summary.n_problems:,} problems"
     )
     print(f"tables (Parquet and CSV), figures and report.html in {args.out}{os.sep}")
+    if summary.n_without_country:
+        sys.stdout.flush()  # the note follows the summary on a terminal
+        print(
+            f"note: {summary.n_without_country:,} of {summary.n_articles:,} articles have no "
+            "country, so their sources' origin (domestic or foreign) is unknown; set one with "
+            "--country XX (ISO code) or 'country: XX' in a corpus.yaml beside the articles",
+            file=sys.stderr,
+        )
     for source, problem in summary.problems:
         print(f"  problem: {source}: {problem}")
     return 0
@@ -108,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser(
         "analyze",
         help="analyse a corpus: tables, figures and an HTML report",
-        description=__doc__.split("\n\n")[1],
+        description=ANALYZE_DESCRIPTION,
+        epilog=ANALYZE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     analyze.add_argument("corpus", help="corpus folder or file (.txt, .jsonl, .csv)")
     analyze.add_argument("--out", default="results", help="output folder (default: results)")
@@ -149,6 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
         dest="sentiment",
         action="store_false",
         help="skip the TextBlob and VADER scores (the slowest stage)",
+    )
+    analyze.add_argument(
+        "--country",
+        default=None,
+        help="ISO 3166 code (e.g. GB) of every article that has none: origin "
+        "(domestic/foreign) is judged against it; an article's own country and "
+        "corpus.yaml win",
     )
     analyze.set_defaults(run=_analyze)
     from analysis.evaluation.cli import add_evaluate_arguments

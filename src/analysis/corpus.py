@@ -3,9 +3,11 @@
 A corpus is a folder (searched recursively, in sorted order) or a single file:
 
 - ``.txt``: one article, optionally opening with YAML front matter between ``---`` lines.
-  Without a ``title`` key, the first non-empty line is the title (unless it is longer than
-  ``MAX_TITLE_CHARS``); an ``(Author: ...)`` or ``By ...`` line right after it becomes
-  ``author``.
+  Without a ``title`` key, the first non-empty line is the title unless it reads like a
+  sentence of the body (:func:`looks_like_title`: longer than ``MAX_TITLE_CHARS``, ending
+  in a full stop, or holding two sentences), in which case the article
+  has no title and the line stays in the text; an ``(Author: ...)`` or ``By ...`` line
+  right after it becomes ``author``.
 - ``.jsonl``: one article per line, a JSON object with a ``text`` field and metadata fields.
 - ``.csv``: one article per row, a header with a ``text`` column and metadata columns.
 - ``corpus.yaml``: defaults (e.g. ``outlet``, ``country``) for every article in its folder
@@ -738,7 +740,7 @@ def parse_txt(
     body = text.strip("\n")
     if "title" not in raw:  # an explicit empty title means "no title", not "take a line"
         title, rest = _first_line(body)
-        if len(title) <= MAX_TITLE_CHARS:
+        if looks_like_title(title):
             raw["title"], body = title, rest
     if "author" not in raw:
         line, rest = _first_line(body)
@@ -753,6 +755,40 @@ def parse_txt(
         encoding,
         strip_furniture,
     )
+
+
+_TITLE_CLOSERS = "\"'”’)]»"
+_ABBREVIATION_END = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|No)\.)$")
+_TWO_SENTENCES = re.compile(r"\w[.!?][\"'”’)]*\s+[\"“‘(]?[A-Z]")
+
+
+def looks_like_title(line: str) -> bool:
+    """Whether the first line of a ``.txt`` reads as a title rather than body text.
+
+    A line is body text, not a title, when it is longer than :data:`MAX_TITLE_CHARS`, ends
+    with a full stop (after any closing quotation mark or bracket; "U.S." or "Inc." at the
+    end do not count), holds two sentences ("Rain fell. Roads shut"), or is the only
+    paragraph of the file (``rest`` empty). Headlines rarely end with a full stop; a
+    headline that asks or exclaims ("Is the dam safe?") is still a title.
+
+    Examples
+    --------
+    >>> looks_like_title("Dam opens after ten years")
+    True
+    >>> looks_like_title("“We are ready,” said Governor Ada Lang.")
+    False
+    >>> looks_like_title("Rain fell. Roads shut")
+    False
+    >>> looks_like_title("Fed raises rates in the U.S.")
+    True
+    """
+    line = line.strip()
+    if not line or len(line) > MAX_TITLE_CHARS:
+        return False
+    end = line.rstrip(_TITLE_CLOSERS)
+    if end.endswith(".") and not _ABBREVIATION_END.search(end):
+        return False
+    return not _TWO_SENTENCES.search(line)
 
 
 def _first_line(text: str) -> tuple[str, str]:

@@ -15,6 +15,16 @@ Conventions shared by all functions:
   gives a figure that says so in words instead of empty axes (:func:`plot_message`).
 - Row order is the table's order unless ``sort=True``; a Figure's content depends only on
   the table, so re-running a notebook redraws the same chart.
+- Every string is drawn as literal text: a ``$`` in an outlet or speaker name ("The $$
+  Show") is escaped, never read as matplotlib mathtext (:func:`literal`).
+- One colour per category in every chart: a category of the workbook's tables (source
+  type, origin, gender, anonymity, tone label, quote kind, measure) always has the colour
+  :data:`CATEGORY_COLORS` gives it, "unknown" is always grey; other values (outlets,
+  speakers) take :data:`COLORS` in order (:func:`category_color`).
+- Groups resting on fewer than ``min_n`` quotes (default :data:`MIN_QUOTES`, 30) are
+  marked, not drawn as if solid: hatched and faded bars, hollow points, "(n=7, few)" in the
+  label and a note under the chart. With 30 quotes, the 95% interval of a share near 50%
+  is already about ±17 points wide; below that a share or a mean says little.
 
 Call :func:`use_workbook_style` once (a notebook's setup cell) for the fixed rcParams:
 font sizes, no SVG hash salt drift, no metadata dates.
@@ -24,6 +34,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Sequence
 
 import matplotlib as mpl
 import numpy as np
@@ -33,7 +44,11 @@ from matplotlib.figure import Figure
 from analysis.schema import check_columns
 
 __all__ = [
+    "CATEGORY_COLORS",
     "COLORS",
+    "MIN_QUOTES",
+    "category_color",
+    "literal",
     "plot_bars",
     "plot_cumulative_share",
     "plot_grouped_bars",
@@ -56,7 +71,48 @@ COLORS = (
     "#ccb974",
     "#64b5cd",
 )
-"""Categorical colours, in order (colour-blind-friendly "deep" palette)."""
+"""Colours of values that are not workbook categories (outlets, series), in order
+(colour-blind-friendly "deep" palette)."""
+
+UNKNOWN_COLOR = "#b0b0b0"
+
+CATEGORY_COLORS: dict[str, str] = {
+    # source types
+    "official": "#4c72b0",
+    "military": "#8172b3",
+    "expert": "#55a868",
+    "civilian": "#dd8452",
+    "business": "#937860",
+    "other": "#da8bc3",
+    # origin
+    "domestic": "#2a9d8f",
+    "foreign": "#e9c46a",
+    # gender
+    "female": "#c44e52",
+    "male": "#64b5cd",
+    # anonymity
+    "named": "#3d5a80",
+    "anonymous": "#ee6c4d",
+    "unattributed": "#d9d9d9",
+    # tone labels
+    "negative": "#b2182b",
+    "neutral": "#999999",
+    "positive": "#2166ac",
+    # quote kinds
+    "direct": "#1b7837",
+    "mixed": "#a6dba0",
+    "indirect": "#762a83",
+    # measures
+    "quotes": "#4c72b0",
+    "words": "#ccb974",
+    "speakers": "#8c564b",
+    # missing
+    "unknown": UNKNOWN_COLOR,
+}
+"""The one colour of each category of the workbook's tables, the same in every chart."""
+
+MIN_QUOTES = 30
+"""Groups with fewer quotes than this are marked as resting on too few (see the notes)."""
 
 WIDTH = 8.0
 """Figure width in inches."""
@@ -92,6 +148,64 @@ def use_workbook_style() -> None:
     mpl.rcParams.update(_STYLE)
 
 
+def literal(text: object) -> str:
+    """``text`` as a string matplotlib draws literally: every ``$`` escaped (no mathtext).
+
+    Examples
+    --------
+    >>> print(literal("The $$ Show"))
+    The \\$\\$ Show
+    """
+    return str(text).replace("$", r"\$")
+
+
+def category_color(value: object, position: int = 0) -> str:
+    """The colour of a category: its :data:`CATEGORY_COLORS` entry, else ``COLORS[position]``.
+
+    Examples
+    --------
+    >>> category_color("unknown") == category_color("Unknown", 3) == UNKNOWN_COLOR
+    True
+    """
+    return CATEGORY_COLORS.get(str(value).strip().lower(), COLORS[position % len(COLORS)])
+
+
+def _colors(values: Sequence[object]) -> list[str]:
+    """One colour per value: categories their own, the rest the unused palette in order."""
+    taken = {
+        CATEGORY_COLORS[str(v).strip().lower()]
+        for v in values
+        if str(v).strip().lower() in CATEGORY_COLORS
+    }
+    free = [c for c in COLORS if c not in taken] or list(COLORS)
+    out, i = [], 0
+    for value in values:
+        key = str(value).strip().lower()
+        if key in CATEGORY_COLORS:
+            out.append(CATEGORY_COLORS[key])
+        else:
+            out.append(free[i % len(free)])
+            i += 1
+    return out
+
+
+def _thin(counts: Sequence[float] | np.ndarray | None, min_n: int | None, size: int) -> np.ndarray:
+    """True where a group's count is known and below ``min_n``."""
+    if counts is None or min_n is None:
+        return np.zeros(size, dtype=bool)
+    values = np.asarray(pd.to_numeric(pd.Series(list(counts)), errors="coerce"), dtype=float)
+    return ~np.isnan(values) & (values < min_n)
+
+
+def _thin_note(n_thin: int, min_n: int | None, noun: str) -> str | None:
+    if not n_thin or min_n is None:
+        return None
+    return (
+        f"Hatched, faded: {n_thin} {noun} with fewer than {min_n} quotes "
+        "(too few for a reliable share)."
+    )
+
+
 def _wrap(label: object, width: int) -> str:
     """A label on at most two lines of ``width`` characters, shortened with "…"."""
     text = (
@@ -103,7 +217,7 @@ def _wrap(label: object, width: int) -> str:
     lines = textwrap.wrap(text, width=width, break_long_words=True) or [text]
     if len(lines) > 2:
         lines = [lines[0], lines[1][: width - 1].rstrip() + "…"]
-    return "\n".join(lines)
+    return literal("\n".join(lines))
 
 
 def _figure(height: float) -> tuple[Figure, object]:
@@ -112,9 +226,11 @@ def _figure(height: float) -> tuple[Figure, object]:
 
 
 def _titles(ax, fig: Figure, title: str, note: str | None) -> None:
-    ax.set_title(title, loc="left")
+    ax.set_title(literal(title), loc="left")
     if note:
-        fig.supxlabel(note, fontsize=8.5, color="#555555", x=0.01, ha="left")
+        fig.supxlabel(
+            literal(textwrap.fill(note, 110)), fontsize=8.5, color="#555555", x=0.01, ha="left"
+        )
 
 
 def plot_message(message: str, *, title: str | None = None) -> Figure:
@@ -135,11 +251,11 @@ def plot_message(message: str, *, title: str | None = None) -> Figure:
     ax = fig.add_subplot()
     ax.set_axis_off()
     if title:
-        ax.set_title(title, loc="left")
+        ax.set_title(literal(title), loc="left")
     ax.text(
         0.5,
         0.45,
-        textwrap.fill(message, width=80),
+        literal(textwrap.fill(message, width=80)),
         ha="center",
         va="center",
         fontsize=10.5,
@@ -177,6 +293,8 @@ def plot_bars(
     value_format: str = "{:.0f}",
     percent: bool = False,
     noun: str = "rows",
+    n: str | None = None,
+    min_n: int | None = MIN_QUOTES,
 ) -> Figure:
     """Horizontal bars, one per row, first row on top; optional confidence-interval whiskers.
 
@@ -204,6 +322,11 @@ def plot_bars(
         Label the axis in percent (values are shares in [0, 1]).
     noun : str, optional
         What a row is, for the note ("speakers").
+    n : str, optional
+        Column with the number of quotes behind each bar: bars with fewer than ``min_n``
+        are hatched and faded, and their label says "(n=7, few)".
+    min_n : int, optional
+        The threshold (default :data:`MIN_QUOTES`); None marks nothing.
 
     Returns
     -------
@@ -215,24 +338,37 @@ def plot_bars(
     AnalysisError
         When a named column is missing.
     """
-    check_columns(table, [label, value, low, high], "plot_bars")
+    check_columns(table, [label, value, low, high, n], "plot_bars")
     data = table.loc[table[value].notna()]
     if data.empty:
         return plot_message(f"Nothing to plot: no {noun} with a value for '{value}'.", title=title)
     if sort:
         data = data.sort_values([value, label], ascending=[False, True], kind="stable")
     data, note = _capped(data, top, noun)
-    n = len(data)
-    fig, ax = _figure(1.0 + 0.38 * n)
-    positions = np.arange(n)
+    size = len(data)
+    fig, ax = _figure(1.0 + 0.38 * size)
+    positions = np.arange(size)
     values = data[value].to_numpy(dtype=float)
     xerr = None
     if low is not None and high is not None:
         xerr = _errors(values, data[low].to_numpy(dtype=float), data[high].to_numpy(dtype=float))
-    ax.barh(positions, values, color=COLORS[0], xerr=xerr, capsize=3 if xerr is not None else 0)
-    ax.set_yticks(positions, [_wrap(v, wrap) for v in data[label]])
+    thin = _thin(None if n is None else data[n], min_n, size)
+    colors = [CATEGORY_COLORS.get(str(v).strip().lower(), COLORS[0]) for v in data[label]]
+    bars = ax.barh(positions, values, color=colors, xerr=xerr, capsize=3 if xerr is not None else 0)
+    for bar, is_thin in zip(bars, thin, strict=True):
+        if is_thin:
+            bar.set_alpha(0.4)
+            bar.set_hatch("///")
+    labels = [str(v) for v in data[label]]
+    if n is not None:
+        labels = [
+            f"{v} (n={int(c)}, few)" if t else v
+            for v, c, t in zip(labels, data[n].fillna(0), thin, strict=True)
+        ]
+    note = " ".join(x for x in (note, _thin_note(int(thin.sum()), min_n, noun)) if x) or None
+    ax.set_yticks(positions, [_wrap(v, wrap) for v in labels])
     ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(literal(xlabel))
     if xlim is not None:
         ax.set_xlim(*xlim)
     else:
@@ -272,6 +408,8 @@ def plot_grouped_bars(
     percent: bool = False,
     skip_zero: bool = False,
     noun: str = "categories",
+    n: str | None = None,
+    min_n: int | None = MIN_QUOTES,
 ) -> Figure:
     """Horizontal bars side by side: one cluster per ``label``, one bar per ``group`` in it.
 
@@ -301,13 +439,17 @@ def plot_grouped_bars(
         Leave out clusters whose values are all zero (a note says how many).
     noun : str, optional
         What a cluster is, for the note.
+    n : str, optional
+        Column with the quotes behind each bar; bars below ``min_n`` are hatched and faded.
+    min_n : int, optional
+        The threshold (default :data:`MIN_QUOTES`); None marks nothing.
 
     Returns
     -------
     matplotlib.figure.Figure
         Or a :func:`plot_message` figure when no row has a value.
     """
-    check_columns(table, [label, group, value, low, high], "plot_grouped_bars")
+    check_columns(table, [label, group, value, low, high, n], "plot_grouped_bars")
     data = table.loc[table[value].notna()]
     if data.empty:
         return plot_message(f"Nothing to plot: no {noun} with a value for '{value}'.", title=title)
@@ -325,10 +467,11 @@ def plot_grouped_bars(
     if top is not None and len(labels) > top:
         notes.insert(0, f"The first {top} of {len(labels)} {noun} are shown.")
         labels = labels[:top]
-    note = " ".join(notes) or None
     k = len(groups)
     height = 0.8 / k
     fig, ax = _figure(1.2 + 0.28 * len(labels) * k + 0.3)
+    colors = _colors(groups)
+    n_thin = 0
     for i, g in enumerate(groups):
         part = data.loc[data[group] == g].drop_duplicates(label).set_index(label)
         part = part.reindex(labels)
@@ -339,19 +482,27 @@ def plot_grouped_bars(
                 values, part[low].to_numpy(dtype=float), part[high].to_numpy(dtype=float)
             )
         y = np.arange(len(labels)) + (i - (k - 1) / 2) * height
-        ax.barh(
+        bars = ax.barh(
             y,
             np.nan_to_num(values),
             height=height,
-            color=COLORS[i % len(COLORS)],
-            label=str(g),
+            color=colors[i],
+            label=literal(g),
             xerr=xerr,
             capsize=2 if xerr is not None else 0,
             error_kw={"ecolor": "#444444", "elinewidth": 0.9},
         )
+        thin = _thin(None if n is None else part[n], min_n, len(labels))
+        n_thin += int(thin.sum())
+        for bar, is_thin in zip(bars, thin, strict=True):
+            if is_thin:
+                bar.set_alpha(0.4)
+                bar.set_hatch("///")
+    notes.append(_thin_note(n_thin, min_n, "bars") or "")
+    note = " ".join(x for x in notes if x) or None
     ax.set_yticks(np.arange(len(labels)), [_wrap(v, wrap) for v in labels])
     ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(literal(xlabel))
     if xlim is not None:
         ax.set_xlim(*xlim)
     if percent:
@@ -380,6 +531,8 @@ def plot_stacked_shares(
     top: int | None = 12,
     wrap: int = 26,
     noun: str = "groups",
+    min_n: int | None = MIN_QUOTES,
+    note: str | None = None,
 ) -> Figure:
     """One 100 % bar per group (e.g. outlet), split into categories (e.g. source types).
 
@@ -392,19 +545,25 @@ def plot_stacked_shares(
     title : str
         What the chart shows.
     n : str, optional
-        Column with the group's total count, printed in the label ("Libyan Gazette (n=8)").
+        Column with the group's total count, printed in the label ("Libyan Gazette (n=8)");
+        a group with fewer than ``min_n`` is hatched and faded and says "(n=8, few)".
     top : int, optional
         At most this many groups (the first ones).
     wrap : int, optional
         Characters per label line.
     noun : str, optional
         What a group is, for the note.
+    min_n : int, optional
+        The threshold (default :data:`MIN_QUOTES`); None marks nothing.
+    note : str, optional
+        A sentence printed under the chart (e.g. why a category is unknown).
 
     Returns
     -------
     matplotlib.figure.Figure
         Or a :func:`plot_message` figure when there are no shares.
     """
+    extra = note
     check_columns(table, [group, category, share, n], "plot_stacked_shares")
     data = table.loc[table[share].notna()]
     if data.empty:
@@ -423,15 +582,26 @@ def plot_stacked_shares(
         .fillna(0.0)
     )
     labels = [str(g) for g in groups]
+    thin = np.zeros(len(groups), dtype=bool)
     if n is not None:
         totals = data.drop_duplicates(group).set_index(group)[n].reindex(groups)
-        labels = [f"{g} (n={int(t)})" for g, t in zip(groups, totals, strict=True)]
+        thin = _thin(totals, min_n, len(groups))
+        labels = [
+            f"{g} (n={int(t)}{', few' if is_thin else ''})"
+            for g, t, is_thin in zip(groups, totals.fillna(0), thin, strict=True)
+        ]
+        note = " ".join(x for x in (note, _thin_note(int(thin.sum()), min_n, noun)) if x) or None
     fig, ax = _figure(1.6 + 0.42 * len(groups))
     y = np.arange(len(groups))
     left = np.zeros(len(groups))
+    colors = _colors(categories)
     for i, c in enumerate(categories):
         widths = wide[c].to_numpy(dtype=float)
-        ax.barh(y, widths, left=left, color=COLORS[i % len(COLORS)], label=str(c), height=0.7)
+        bars = ax.barh(y, widths, left=left, color=colors[i], label=literal(c), height=0.7)
+        for bar, is_thin in zip(bars, thin, strict=True):
+            if is_thin:
+                bar.set_alpha(0.4)
+                bar.set_hatch("///")
         for yi, (x0, w) in enumerate(zip(left, widths, strict=True)):
             if w >= 0.08:
                 ax.text(
@@ -444,6 +614,7 @@ def plot_stacked_shares(
     ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     ax.set_xlabel("share")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    note = " ".join(x for x in (note, extra) if x) or None
     _titles(ax, fig, title, note)
     return fig
 
@@ -461,6 +632,8 @@ def plot_lines(
     top: int | None = 6,
     ylim: tuple[float, float] | None = None,
     noun: str = "series",
+    n: str | None = None,
+    min_n: int | None = MIN_QUOTES,
 ) -> Figure:
     """A trend: ``value`` against ``x`` (a period), one line per ``series``.
 
@@ -485,12 +658,17 @@ def plot_lines(
         Fixed axis range.
     noun : str, optional
         What a series is, for the note.
+    n : str, optional
+        Column with the quotes behind each point: points with fewer than ``min_n`` are
+        drawn hollow and a note says how many.
+    min_n : int, optional
+        The threshold (default :data:`MIN_QUOTES`); None marks nothing.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    check_columns(table, [x, value, series, low, high], "plot_lines")
+    check_columns(table, [x, value, series, low, high, n], "plot_lines")
     data = table.loc[table[value].notna() & table[x].notna()]
     if not pd.api.types.is_numeric_dtype(data[x]):
         data = data.loc[data[x].astype(str).str.strip() != ""]
@@ -507,17 +685,31 @@ def plot_lines(
         names = names[:top]
     fig, ax = _figure(4.2)
     positions = {p: i for i, p in enumerate(periods)}
+    colors = _colors(names) if series is not None else [COLORS[0]]
+    n_thin = 0
     for i, name in enumerate(names):
         part = data if name is None else data.loc[data[series] == name]
         part = part.assign(_pos=part[x].map(positions)).sort_values("_pos")
-        color = COLORS[i % len(COLORS)]
+        color = colors[i]
         ax.plot(
             part["_pos"],
             part[value],
             marker="o",
             color=color,
-            label=None if name is None else str(name),
+            label=None if name is None else literal(name),
         )
+        thin = _thin(None if n is None else part[n], min_n, len(part))
+        if thin.any():
+            n_thin += int(thin.sum())
+            ax.plot(
+                part["_pos"].to_numpy()[thin],
+                part[value].to_numpy(dtype=float)[thin],
+                linestyle="none",
+                marker="o",
+                markerfacecolor="white",
+                markeredgecolor=color,
+                zorder=3,
+            )
         if low is not None and high is not None:
             ax.fill_between(
                 part["_pos"], part[low], part[high], color=color, alpha=0.15, linewidth=0
@@ -525,11 +717,17 @@ def plot_lines(
     step = max(1, math.ceil(len(periods) / 12))
     ticks = list(range(0, len(periods), step))
     ax.set_xticks(ticks, [str(periods[t]) for t in ticks], rotation=45, ha="right")
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(literal(ylabel))
     if ylim is not None:
         ax.set_ylim(*ylim)
     if series is not None:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if n_thin:
+        few = (
+            f"Hollow points: {n_thin} resting on fewer than {min_n} quotes "
+            "(too few for a reliable value)."
+        )
+        note = f"{note} {few}" if note else few
     _titles(ax, fig, title, note)
     return fig
 
@@ -587,8 +785,8 @@ def plot_scatter(
     ax.axvline(0, color="#bbbbbb", linewidth=0.6, zorder=1)
     alpha = 0.8 if len(data) < 200 else 0.35
     ax.scatter(data[x], data[y], s=22, color=COLORS[0], alpha=alpha, zorder=2, linewidths=0)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(literal(xlabel))
+    ax.set_ylabel(literal(ylabel))
     if limits is not None:
         ax.set_aspect("equal")
     dropped = len(table) - len(data)
@@ -673,8 +871,8 @@ def plot_cumulative_share(
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(literal(xlabel))
+    ax.set_ylabel(literal(ylabel))
     ax.legend(loc="lower right")
     _titles(ax, fig, title, None)
     return fig

@@ -50,11 +50,27 @@ from analysis.aggregate import (
     balance_from_counts,
     rank_speakers,
     speaker_tally,
+    tone_by_group,
 )
 from analysis.corpus import DEFAULT_MAX_BYTES, Article, iter_corpus
 from analysis.errors import CorpusError, OutputError
 from analysis.pipeline import Results, analyze_article, combine
-from analysis.report import SampleArticle, figure_png, render_report, standard_figures
+from analysis.provenance import (
+    Provenance,
+    article_digest,
+    corpus_checksum,
+    method_card,
+    model_files,
+    package_version,
+    run_date,
+)
+from analysis.report import (
+    ReportArticle,
+    figure_png,
+    no_country_note,
+    render_report,
+    standard_figures,
+)
 from analysis.schema import FAILURE_COLUMNS, problem_row, sort_rows
 from analysis.store import (
     FORMAT,
@@ -87,6 +103,9 @@ from analysis.store import (
     write_parquet_atomic,
 )
 
+REPORT_TEXTS = 5_000
+"""Articles whose full text ``report.html`` includes; beyond them articles are listed only."""
+
 
 @dataclass(frozen=True, slots=True)
 class RunSummary:
@@ -102,6 +121,10 @@ class RunSummary:
         Articles analysed in this run, and articles whose earlier results were kept.
     n_dropped : int
         Articles whose earlier results were removed (changed or no longer in the corpus).
+    n_without_country : int
+        Articles with no country (their sources' origin is unknown).
+    corpus_checksum : str
+        :func:`analysis.provenance.corpus_checksum` of the usable articles.
     n_quotes, n_speakers : int
         Rows of the final quotes and speakers tables.
     n_problems : int
@@ -122,6 +145,8 @@ class RunSummary:
     n_problems: int
     problems: tuple[tuple[str, str], ...] = ()
     files: tuple[str, ...] = field(default=())
+    n_without_country: int = 0
+    corpus_checksum: str = ""
 
 
 # --- chunk analysis (runs in worker processes) ----------------------------------------------
@@ -206,7 +231,8 @@ def run_corpus(
     follow_links: bool = False,
     sentiment: bool = True,
     progress: Callable[[int], None] | None = None,
-    n_samples: int = 10,
+    n_samples: int = REPORT_TEXTS,
+    country: str | None = None,
 ) -> RunSummary:
     """Analyse a corpus into ``out_dir``, reusing finished work found there.
 
@@ -235,7 +261,11 @@ def run_corpus(
     progress : callable, optional
         Called with the number of articles of each chunk as it is analysed or reused.
     n_samples : int, optional
-        The first articles of the corpus shown in full in ``report.html``.
+        The first articles of the corpus shown in full in ``report.html`` (default
+        :data:`REPORT_TEXTS`; every article is listed there).
+    country : str, optional
+        ISO 3166-1 alpha-2 country of every article that has none (its own metadata and
+        ``corpus.yaml`` win); origin (domestic/foreign) is judged against it.
 
     Returns
     -------
@@ -255,8 +285,10 @@ def run_corpus(
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     # find the first usable article before touching the output folder
+    defaults = {"country": country} if country else None
     items = _from_first_usable(
-        corpus, iter_corpus(corpus, max_bytes=max_bytes, follow_links=follow_links)
+        corpus,
+        iter_corpus(corpus, max_bytes=max_bytes, follow_links=follow_links, defaults=defaults),
     )
     out = Path(out_dir)
     prepare_out_dir(out, force=force, corpus=corpus, replace=replace)  # checks, creates
@@ -272,6 +304,10 @@ def run_corpus(
             sentiment=sentiment,
             progress=progress,
             n_samples=n_samples,
+            settings_note=(
+                f"sentiment {'on' if sentiment else 'off'}; largest article {max_bytes:,} "
+                f"bytes; default country {country or 'none'}; bootstrap 1,000 replicates, seed 0"
+            ),
         )
 
 
@@ -287,6 +323,7 @@ def _run_locked(
     sentiment: bool,
     progress: Callable[[int], None] | None,
     n_samples: int,
+    settings_note: str,
 ) -> RunSummary:
     """:func:`run_corpus` once the output folder is locked for this process."""
     found = prepare_out_dir(out, force=force, corpus=corpus, replace=replace)
@@ -324,9 +361,26 @@ def _run_locked(
     scan.rename(renamed)
     merged = write_final_tables(out, manifest["chunks"], scan.live(), scan.problems)
     counts = {"articles": scan.n_articles, "analysed": n_analysed, "reused": scan.n_reused}
-    summary = _summarise(out, counts, n_dropped, merged.files)
+    summary = replace_fields(
+        _summarise(out, counts, n_dropped, merged.files),
+        n_without_country=scan.n_without_country,
+        corpus_checksum=corpus_checksum(scan.digests),
+    )
+    provenance = Provenance(
+        package_version=package_version(),
+        run_date=run_date(),
+        corpus=Path(corpus).name,
+        corpus_checksum=summary.corpus_checksum,
+        settings=(("settings", settings_note),),
+        models=model_files(),
+    )
     report_files = write_report(
-        out, summary, scan.samples, title=f"newsroom-workbook: {Path(corpus).name}", merged=merged
+        out,
+        summary,
+        scan.samples,
+        title=f"newsroom-workbook: {Path(corpus).name}",
+        merged=merged,
+        provenance=provenance,
     )
     write_manifest(out, {**manifest, "complete": True, "n_articles": scan.n_articles})
     return replace_fields(summary, files=(*merged.files, *report_files))
@@ -374,10 +428,12 @@ class _Scan:
     index: dict[str, tuple[str, str]]
     salt: str
     seen: set[str] = field(default_factory=set)
-    samples: list[SampleArticle] = field(default_factory=list)
+    samples: list[ReportArticle] = field(default_factory=list)
     problems: list[dict[str, str]] = field(default_factory=list)
+    digests: list[str] = field(default_factory=list)
     n_articles: int = 0
     n_reused: int = 0
+    n_without_country: int = 0
 
     def _note(self, err: CorpusError) -> None:
         self.problems.append(problem_row(err))
@@ -394,9 +450,11 @@ class _Scan:
             records, hashes = [], []
             for article in articles:
                 row = article.as_row()
+                self.digests.append(article_digest(row))
+                self.n_without_country += not article.country
                 if len(self.samples) < n_samples:
                     self.samples.append(
-                        SampleArticle(
+                        ReportArticle(
                             article.article_id, article.title, article.outlet, article.text
                         )
                     )
@@ -588,21 +646,24 @@ def _summarise(
 def write_report(
     out: Path,
     summary: RunSummary,
-    samples: Sequence[SampleArticle],
+    samples: Sequence[ReportArticle],
     *,
     title: str,
     merged: MergedTables | None = None,
+    provenance: Provenance | None = None,
 ) -> list[str]:
     """Write ``balance``, the standard figures (PNG and the CSV of their numbers) and
     ``report.html``; return the files written.
 
     With ``merged`` (what :func:`write_final_tables` gathered), the balance comes from the
-    per-article counts and the top speakers from the speaker tally, so no table of the
-    corpus is read back: memory grows with the number of articles (a few dozen numbers
-    each) and of distinct speakers, not with quotes. Without it, they are computed from the
-    final tables (only the columns they need).
+    per-article counts and the top speakers from the speaker tally, so no quote table of
+    the corpus is read back except the few columns the tone section and the article
+    browser need. Without it, they are computed from the final tables (only the columns
+    they need). ``samples`` gives the texts of the articles the browser shows in full;
+    every article of ``articles.parquet`` is listed.
     """
-    articles = read_table(out, "articles", ["article_id", "outlet", "date"])
+    meta_columns = ["article_id", "title", "outlet", "date", "country", "url", "author", "license"]
+    articles = read_table(out, "articles", meta_columns)
     if merged is None:
         light = Results(
             quotes=read_table(out, "quotes", ["article_id", "n_words", *CATEGORIES]),
@@ -620,22 +681,45 @@ def write_report(
             raise OutputError(f"{out / 'articles.parquet'}: rows differ from the merged counts")
         counts, tally = merged.counts, merged.tally
     balance = balance_from_counts(articles, counts, by="outlet")
+    overall = balance_from_counts(articles, counts)
     files = write_frame(out, "balance", balance)
     top = rank_speakers(tally, total=summary.n_quotes, n=15)
+    scored = "vader_compound" in pq.read_schema(out / "quotes.parquet").names
+    tone = None
+    if scored:
+        tone_quotes = read_table(out, "quotes", ["source_type", "vader_compound"]).astype(
+            {"source_type": pd.CategoricalDtype(list(CATEGORIES["source_type"]), ordered=True)}
+        )
+        tone = tone_by_group(tone_quotes, by="source_type")
+    note = no_country_note(summary.n_without_country, summary.n_articles)
     figures = {}
-    for name, figure in standard_figures(None, balance, top=top).items():
+    drawn = standard_figures(balance, top=top, overall=overall, tone=tone, origin_note=note)
+    for name, figure in drawn.items():
         png = figure_png(figure)
         write_bytes_atomic(out, f"figures/{name}.png", png)
         figures[name] = png
         files.append(f"figures/{name}.png")
     files += [f"figures/{f}" for f in write_frame(out / "figures", "top_speakers", top)]
-    wanted = [s.article_id for s in samples]
-    quotes = quotes_of(out / "quotes.parquet", wanted)
-    spans: dict[str, list[tuple[int, int, str]]] = {}
-    for quote in quotes:
-        for start, end in quote["fragments"]:
-            spans.setdefault(quote["article_id"], []).append((start, end, quote["speaker"] or ""))
-    shown = [replace_fields(s, quotes=tuple(spans.get(s.article_id, ()))) for s in samples]
+    texts = {s.article_id: s.text for s in samples}
+    marked: dict[str, list[dict[str, Any]]] = {}
+    for quote in quotes_of(out / "quotes.parquet", list(texts)):
+        marked.setdefault(quote["article_id"], []).append(quote)
+    shown = [
+        ReportArticle(
+            article_id=row.article_id,
+            title=row.title,
+            outlet=row.outlet,
+            text=texts.get(row.article_id),
+            quotes=tuple(marked.get(row.article_id, ())),
+            date=row.date,
+            country=row.country,
+            url=row.url,
+            license=row.license,
+            author=row.author,
+        )
+        for row in articles.fillna("").itertuples(index=False)
+    ]
+    left_out = sum(article.text is None for article in shown)
     page = render_report(
         title=title,
         summary={
@@ -644,13 +728,25 @@ def write_report(
             "reused from earlier runs": summary.n_reused,
             "quotes": summary.n_quotes,
             "speakers (per article)": summary.n_speakers,
+            "articles without a country": summary.n_without_country,
             "problems": summary.n_problems,
         },
-        balance=balance.loc[lambda d: d["measure"] == "quotes"],
+        balance=balance,
+        overall=overall,
         top=top,
+        tone=tone,
+        method=method_card(),
+        provenance=provenance,
+        notes=[note] if note else [],
         problems=read_table(out, "problems"),
         samples=shown,
         figures=figures,
+        articles_note=(
+            f"{left_out:,} articles are listed without their text: the report includes the "
+            f"texts of the first {len(texts):,} articles only (their quotes are in quotes.csv)."
+            if left_out
+            else None
+        ),
     )
     write_bytes_atomic(out, "report.html", page.encode("utf-8"))
     return [*files, "report.html"]

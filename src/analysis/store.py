@@ -810,27 +810,39 @@ def write_frame(out: Path, name: str, frame: pd.DataFrame) -> list[str]:
 
 
 def quotes_of(path: Path, wanted: Sequence[str]) -> list[dict[str, Any]]:
-    """``article_id``, ``fragments`` and ``speaker`` of the quotes of the ``wanted`` articles.
+    """What the report marks of the quotes of the ``wanted`` articles.
 
-    Reads only the row groups whose article_id range (Parquet statistics; the table is
-    sorted by article_id) can hold one of them, so memory does not grow with the corpus.
+    ``article_id``, ``fragments``, ``speaker``, ``kind``, ``speaker_start``, ``speaker_end``
+    and ``source_type``. Reads only the row groups whose article_id range (Parquet
+    statistics; the table is sorted by article_id) can hold one of them.
     """
     if not wanted:
         return []
-    columns = ["article_id", "fragments", "speaker"]
+    columns = [
+        "article_id",
+        "fragments",
+        "speaker",
+        "kind",
+        "speaker_start",
+        "speaker_end",
+        "source_type",
+    ]
+    low, high = min(wanted), max(wanted)
+    wanted_set = pa.array(sorted(set(wanted)), type=pa.large_string())
     rows: list[dict[str, Any]] = []
     with pq.ParquetFile(path) as file:
         meta = file.metadata
         leaves = [meta.schema.column(i).path for i in range(meta.num_columns)]
         position = leaves.index("article_id")
+        present = [c for c in columns if c in file.schema_arrow.names]
         for group in range(meta.num_row_groups):
             stats = meta.row_group(group).column(position).statistics
             known = stats is not None and stats.has_min_max
-            if known and not any(stats.min <= w <= stats.max for w in wanted):
+            if known and (stats.max < low or stats.min > high):
                 continue
-            table = file.read_row_group(group, columns=columns)
+            table = file.read_row_group(group, columns=present)
             keep = pc.is_in(
-                table["article_id"], value_set=pa.array(wanted, type=table["article_id"].type)
+                table["article_id"], value_set=wanted_set.cast(table["article_id"].type)
             )
             rows.extend(table.filter(keep).to_pylist())
     return rows

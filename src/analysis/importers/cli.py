@@ -66,9 +66,13 @@ def add_import_arguments(subparsers: argparse._SubParsersAction) -> argparse.Arg
 
     table = kinds.add_parser("table", help="CSV or JSONL export with a column mapping")
     table.add_argument("source", type=Path, help="the .csv, .tsv or .jsonl file")
-    table.add_argument("--text-column", default="text", help="column with the article text")
+    table.add_argument(
+        "--text-column", default=None, help="column with the article text (default: guessed)"
+    )
     for key in ("title", "id", "date", "outlet", "url", "author", "country", "license"):
-        table.add_argument(f"--{key}-column", metavar="COLUMN", help=f"column with the {key}")
+        table.add_argument(
+            f"--{key}-column", metavar="COLUMN", help=f"column with the {key} (default: guessed)"
+        )
     table.add_argument(
         "--extra-column", action="append", default=[], metavar="COLUMN",
         help="copy this column into the front matter (repeatable)",

@@ -1,14 +1,21 @@
 """Import CSV or JSONL exports of news databases, with a column mapping, into a corpus.
 
 The file is decoded in memory, then its rows are parsed and written one at a time, so a bad
-row is reported and skipped without losing the others. Columns are
-mapped with keyword arguments (``text_column="Body"``, ``title_column="Headline"``...);
-``defaults`` fills metadata no column gives (``{"outlet": "Le Monde", "country": "FR"}``).
+row is reported and skipped without losing the others.
+
+Columns are mapped to metadata by their usual names without any flag (:func:`map_columns`:
+``headline`` is the title, ``link`` the url, ``publisher`` or ``source`` the outlet,
+``byline`` the author, ``licence`` the license, ...; the names are in
+``lexicons/table_column_names.txt``); a keyword argument (``text_column="Body"``,
+``title_column="Headline"``...) overrides a guess. The report says which column gave each
+key and which columns were dropped (``--extra-column NAME`` keeps one). ``defaults`` fills
+metadata no column gives (``{"outlet": "Le Monde", "country": "FR"}``).
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,7 +37,10 @@ from analysis.importers.writer import (
     prepare_folder,
     safe_article_id,
 )
+from analysis.lexicons import load_lines
 
+COLUMNS_LEXICON = "table_column_names"
+KEYS = ("text", "title", "article_id", "date", "outlet", "url", "author", "license", "country")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -119,6 +129,75 @@ def _jsonl_records(path: Path, text: str) -> tuple[list[str], Iterator]:
     return header, records()
 
 
+def _folded(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch not in " _-")
+
+
+def column_aliases() -> dict[str, tuple[str, ...]]:
+    """Metadata key -> usual column names, in order of preference (from the lexicon)."""
+    aliases = {}
+    for line in load_lines(COLUMNS_LEXICON):
+        key, _, names = line.partition("|")
+        aliases[key.strip()] = tuple(n.strip() for n in names.split(",") if n.strip())
+    return aliases
+
+
+def map_columns(header: Iterable[str], explicit: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Which column of ``header`` gives each metadata key.
+
+    Parameters
+    ----------
+    header : iterable of str
+        The file's column names.
+    explicit : mapping
+        Key -> column named by the caller (None: guess it).
+
+    Returns
+    -------
+    dict
+        One entry per key of :data:`KEYS`: the explicit column, else the first usual name
+        (:func:`column_aliases`) present in the header (compared case-insensitively,
+        ignoring spaces, ``_`` and ``-``) and not already used by another key, else None.
+
+    Examples
+    --------
+    >>> mapped = map_columns(["Headline", "Body", "Link", "publisher", "source"], {})
+    >>> {k: v for k, v in mapped.items() if v}
+    {'text': 'Body', 'title': 'Headline', 'outlet': 'publisher', 'url': 'Link'}
+    """
+    header = list(header)
+    by_folded: dict[str, str] = {}
+    for name in header:
+        by_folded.setdefault(_folded(name), name)
+    mapping: dict[str, str | None] = {key: explicit.get(key) for key in KEYS}
+    used = {column for column in mapping.values() if column is not None}
+    for key, names in column_aliases().items():
+        if key not in mapping or mapping[key] is not None:
+            continue
+        for name in names:
+            column = by_folded.get(_folded(name))
+            if column is not None and column not in used:
+                mapping[key] = column
+                used.add(column)
+                break
+    return mapping
+
+
+def _column_notes(
+    header: list[str], mapping: Mapping[str, str | None], extra: list[str]
+) -> tuple[str, ...]:
+    used = [f"{key} <- {column!r}" for key, column in mapping.items() if column is not None]
+    taken = {c for c in mapping.values() if c is not None} | set(extra)
+    dropped = [c for c in header if c not in taken]
+    missing = [key for key, column in mapping.items() if column is None]
+    notes = [f"columns used: {', '.join(used)}" + (f"; extra: {', '.join(extra)}" if extra else "")]
+    if missing:
+        notes.append(f"no column for: {', '.join(missing)}")
+    if dropped:
+        notes.append(f"columns dropped: {', '.join(dropped)} (keep one with --extra-column NAME)")
+    return tuple(notes)
+
+
 def _cell(record: Mapping, column: str | None) -> str:
     if column is None:
         return ""
@@ -136,7 +215,7 @@ def import_table(
     path: Path | str,
     into: Path | str,
     *,
-    text_column: str = "text",
+    text_column: str | None = None,
     title_column: str | None = None,
     id_column: str | None = None,
     date_column: str | None = None,
@@ -160,10 +239,11 @@ def import_table(
     into : Path or str
         Corpus folder; created when missing.
     text_column : str, optional
-        Column holding the article text (default ``"text"``).
+        Column holding the article text (default: guessed, ``text``, ``body``, ...).
     title_column, id_column, date_column, outlet_column, url_column, author_column, \
 country_column, license_column : str, optional
-        Columns mapped to front-matter keys. Without `id_column` the id is
+        Columns mapped to front-matter keys; each not given is guessed from the usual
+        names (:func:`map_columns`). Without an id column the id is
         ``<file stem>-<row number>`` (``export-000001``).
     extra_columns : iterable of str, optional
         Further columns copied into the front matter under their own names.
@@ -177,7 +257,8 @@ country_column, license_column : str, optional
     Returns
     -------
     ImportReport
-        Written files and skipped rows (``source`` is ``file:line``). A row with no text,
+        Written files and skipped rows (``source`` is ``file:line``); its ``notes`` say
+        which column gave each key and which columns were dropped. A row with no text,
         a duplicate id, a malformed line or a non-text cell is skipped; the rest import. A
         date or country that cannot be normalised is left empty, kept as
         ``date_original`` / ``country_original``, and noted in ``written.note``.
@@ -198,7 +279,7 @@ country_column, license_column : str, optional
     header, records = (
         _jsonl_records(path, text) if is_jsonl else _csv_records(path, text, delimiter)
     )
-    mapping = {
+    explicit = {
         "text": text_column,
         "title": title_column,
         "article_id": id_column,
@@ -209,6 +290,9 @@ country_column, license_column : str, optional
         "country": country_column,
         "license": license_column,
     }
+    mapping = map_columns(header, explicit)
+    if mapping["text"] is None:
+        mapping["text"] = "text"  # reported below as a missing column, with the columns found
     extra_columns = list(extra_columns)
     wanted = [c for c in [*mapping.values(), *extra_columns] if c is not None]
     missing = [c for c in dict.fromkeys(wanted) if c not in header]
@@ -226,7 +310,8 @@ country_column, license_column : str, optional
             rows.skip(source, "bad_record", record)
             continue
         _import_record(record, source, number, path, mapping, extra_columns, defaults, rows)
-    return finish_report(rows)
+    report = finish_report(rows)
+    return dataclasses.replace(report, notes=_column_notes(header, mapping, extra_columns))
 
 
 def _import_record(

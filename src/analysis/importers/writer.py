@@ -87,11 +87,14 @@ class ImportReport:
         ``article_id`` (empty when none was derived), ``kind`` (one of ``exists``,
         ``duplicate``, ``no_text``, ``bad_record``, ``filtered``, ``not_article``,
         ``truncated``) and ``problem`` (a sentence).
+    notes : tuple of str
+        Lines the summary adds (``import table``: which columns it used and dropped).
     """
 
     into: Path
     written: pd.DataFrame
     skipped: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
     @property
     def n_written(self) -> int:
@@ -112,7 +115,7 @@ class ImportReport:
                 k for k in counts.index if k not in SKIP_KINDS
             )
             line += f"; skipped {self.n_skipped}: " + ", ".join(f"{counts[k]} {k}" for k in kinds)
-        return line
+        return "\n".join([line, *self.notes])
 
 
 @dataclass(slots=True)
