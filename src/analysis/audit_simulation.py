@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.aggregate import CATEGORIES
 from analysis.audit import AUDIT_COLUMNS, DIMENSIONS, FILL_COLUMNS
 
-__all__ = ["Simulation", "SimulationModel", "fill_from_truth", "simulate_corpus"]
+__all__ = ["Simulation", "SimulationModel", "compare_shares", "fill_from_truth", "simulate_corpus"]
 
 _GENDERS = ("female", "male", "unknown", "none")
 _TYPES = CATEGORIES["source_type"]
@@ -238,3 +238,51 @@ def fill_from_truth(items: pd.DataFrame, simulation: Simulation) -> pd.DataFrame
     for dimension in DIMENSIONS:
         filled[f"true_{dimension}"] = facts[f"true_{dimension}"].fillna("").to_numpy()
     return filled
+
+
+def compare_shares(simulation: Simulation, corrected: pd.DataFrame) -> pd.DataFrame:
+    """Truth, raw share and corrected share side by side, for a simulated corpus.
+
+    Parameters
+    ----------
+    simulation : Simulation
+        The corpus (its system answers give the raw shares).
+    corrected : pandas.DataFrame
+        From :func:`analysis.audit.corrected_shares` on an audit of it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (dimension, category) of ``corrected`` that the model defines:
+        ``truth`` (the model's share), ``corpus_truth`` (the share among this corpus's true
+        attributions), ``raw`` (the system's share, as the balance reports it),
+        ``share_corrected``, ``ci_low_corrected``, ``ci_high_corrected``, ``covered``.
+    """
+    frame, truth = simulation.frame, simulation.truth
+    quotes = frame.loc[frame["unit"] == "quote"]
+    real = truth.loc[truth["is_attribution"]]
+    rows = []
+    for row in corrected.itertuples():
+        key = (row.dimension, row.category)
+        if key not in simulation.expected:
+            continue
+        system = quotes[f"sys_{row.dimension}"]
+        actual = real[f"true_{row.dimension}"]
+        if row.dimension == "gender":
+            system, actual = system[system != "none"], actual[actual != "none"]
+        rows.append(
+            {
+                "dimension": row.dimension,
+                "category": row.category,
+                "truth": simulation.expected[key],
+                "corpus_truth": float((actual == row.category).mean()),
+                "raw": float((system == row.category).mean()),
+                "share_corrected": row.share_corrected,
+                "ci_low_corrected": row.ci_low_corrected,
+                "ci_high_corrected": row.ci_high_corrected,
+                "covered": bool(
+                    row.ci_low_corrected <= simulation.expected[key] <= row.ci_high_corrected
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
