@@ -15,7 +15,12 @@ import pytest
 
 import analysis
 from analysis import audit
-from analysis.audit_simulation import SimulationModel, fill_from_truth, simulate_corpus
+from analysis.audit_simulation import (
+    coverage_study,
+    fill_from_truth,
+    simulate_corpus,
+    summarize_coverage,
+)
 from analysis.cli import main
 from analysis.errors import AuditError, OutputError
 
@@ -509,43 +514,12 @@ def test_corrected_shares_are_unbiased_and_cover_the_truth():
     The model (SimulationModel defaults) recalls female sources less often than male ones,
     misclassifies genders and source types per speaker, adds false quotes and hides missed
     ones in no-quote sentences: the raw female share is biased low, the corrected one not.
+    Same figures: ``python -m analysis.audit_simulation``.
     """
-    runs, rows = 100, []
-    for run in range(runs):
-        sim = simulate_corpus(300, seed=run)
-        items, design = audit.draw_sample(sim.frame, n=200, n_sentences=60, seed=run)
-        checked = audit.audit_from_table(fill_from_truth(items, sim), design)
-        shares = audit.corrected_shares(
-            checked, dimensions=["source_type", "gender"], n_boot=400, seed=run
-        )
-        quotes = sim.frame.loc[sim.frame["unit"] == "quote"]
-        raw_female = (quotes["sys_gender"] == "female").sum() / (
-            quotes["sys_gender"] != "none"
-        ).sum()
-        for row in shares.itertuples():
-            truth = sim.expected[(row.dimension, row.category)]
-            rows.append(
-                (
-                    row.dimension,
-                    row.category,
-                    truth,
-                    row.share_corrected,
-                    row.ci_low_corrected <= truth <= row.ci_high_corrected,
-                    raw_female,
-                )
-            )
-    table = pd.DataFrame(
-        rows, columns=["dimension", "category", "truth", "estimate", "covered", "raw_female"]
-    )
-    summary = table.groupby(["dimension", "category"]).agg(
-        truth=("truth", "first"),
-        mean=("estimate", "mean"),
-        sd=("estimate", "std"),
-        cover=("covered", "mean"),
-    )
-    bias_in_se = (summary["mean"] - summary["truth"]) / (summary["sd"] / np.sqrt(runs))
-    assert (bias_in_se.abs() < 3.5).all(), summary  # unbiased within noise
-    assert 0.93 <= table["covered"].mean() <= 0.99, summary  # measured: 0.968
-    assert (summary["cover"] >= 0.88).all(), summary
-    truth_female = SimulationModel().gender_mix[0] / sum(SimulationModel().gender_mix[:3])
-    assert table["raw_female"].mean() < truth_female - 0.03  # the raw share is biased low
+    study = coverage_study(100)
+    summary = summarize_coverage(study).set_index(["dimension", "category"])
+    assert (summary["bias_in_se"].abs() < 3.5).all(), summary  # unbiased within noise
+    assert 0.93 <= study["covered"].mean() <= 0.99, summary  # measured: 0.964
+    assert (summary["coverage"] >= 0.88).all(), summary
+    female = summary.loc[("gender", "female")]
+    assert female["raw"] < female["truth"] - 0.03  # the raw share is biased low

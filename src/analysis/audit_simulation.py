@@ -21,7 +21,15 @@ import pandas as pd
 from analysis.aggregate import CATEGORIES
 from analysis.audit import AUDIT_COLUMNS, DIMENSIONS, FILL_COLUMNS
 
-__all__ = ["Simulation", "SimulationModel", "compare_shares", "fill_from_truth", "simulate_corpus"]
+__all__ = [
+    "Simulation",
+    "SimulationModel",
+    "compare_shares",
+    "coverage_study",
+    "fill_from_truth",
+    "simulate_corpus",
+    "summarize_coverage",
+]
 
 _GENDERS = ("female", "male", "unknown", "none")
 _TYPES = CATEGORIES["source_type"]
@@ -286,3 +294,82 @@ def compare_shares(simulation: Simulation, corrected: pd.DataFrame) -> pd.DataFr
             }
         )
     return pd.DataFrame(rows)
+
+
+def coverage_study(
+    runs: int = 100,
+    *,
+    n_articles: int = 300,
+    n: int = 200,
+    n_sentences: int = 60,
+    n_boot: int = 400,
+    model: SimulationModel | None = None,
+) -> pd.DataFrame:
+    """Simulate, audit (perfectly) and correct ``runs`` corpora; one row per share.
+
+    Run ``r`` uses seed ``r`` for the corpus and the draw, so the study is reproducible.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (run, dimension, category): the columns of :func:`compare_shares`
+        with ``run`` first.
+    """
+    from analysis.audit import audit_from_table, corrected_shares, draw_sample
+
+    frames = []
+    for run in range(runs):
+        simulation = simulate_corpus(n_articles, model=model, seed=run)
+        items, design = draw_sample(simulation.frame, n=n, n_sentences=n_sentences, seed=run)
+        checked = audit_from_table(fill_from_truth(items, simulation), design)
+        shares = corrected_shares(
+            checked, dimensions=["source_type", "gender"], n_boot=n_boot, seed=run
+        )
+        frames.append(compare_shares(simulation, shares).assign(run=run))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["run", *table.columns.drop("run")]]
+
+
+def summarize_coverage(study: pd.DataFrame) -> pd.DataFrame:
+    """Per (dimension, category): truth, mean raw and corrected share, bias in standard
+    errors, standard deviation, mean interval width and coverage of a :func:`coverage_study`."""
+    runs = study["run"].nunique()
+    return (
+        study.assign(width=study["ci_high_corrected"] - study["ci_low_corrected"])
+        .groupby(["dimension", "category"], sort=False)
+        .agg(
+            truth=("truth", "first"),
+            raw=("raw", "mean"),
+            corrected=("share_corrected", "mean"),
+            sd=("share_corrected", "std"),
+            width=("width", "mean"),
+            coverage=("covered", "mean"),
+        )
+        .assign(bias_in_se=lambda d: (d["corrected"] - d["truth"]) / (d["sd"] / np.sqrt(runs)))
+        .reset_index()
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.audit_simulation``: print a coverage study."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=coverage_study.__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--sentences", type=int, default=60)
+    args = parser.parse_args(argv)
+    study = coverage_study(
+        args.runs, n_articles=args.articles, n=args.n, n_sentences=args.sentences
+    )
+    with pd.option_context("display.precision", 3, "display.width", 200):
+        print(summarize_coverage(study).to_string(index=False))
+    print(
+        f"overall coverage of the 95% intervals: {study['covered'].mean():.3f} ({args.runs} runs)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
