@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -176,17 +177,55 @@ def test_page_exports_the_same_csv(case, tmp_path):
     script = re.search(r"<script>(.*?)</script>", sample.page, flags=re.S).group(1)
     driver = (
         "const store = {'f-1-is_attribution': {value: 'yes'}, 'f-1-notes': {value: 'a, \"b\"'}};\n"
-        "globalThis.document = {getElementById: id => store[id] || {value: '', addEventListener() {}},"
-        " querySelectorAll: () => []};\n" + script + "\nprocess.stdout.write(buildCsv());\n"
+        "globalThis.document = {getElementById: id => (store[id] = store[id] || "
+        "{value: '', addEventListener() {}}), querySelectorAll: () => []};\n"
+        + script
+        + "\nprocess.stdout.write(buildCsv());\n"
+        # "Load CSV": a saved file with CRLF line ends and a quoted multi-line note
+        + 'load(\'item_id,notes,is_attribution\\r\\n2,"x\\ny, ""z""",no\\r\\n\');\n'
+        + "process.stderr.write(JSON.stringify([store['f-2-notes'].value, "
+        "store['f-2-is_attribution'].value]));\n"
     )
-    exported = subprocess.run(
+    run = subprocess.run(
         ["node", "-e", driver], capture_output=True, text=True, check=True, timeout=60
-    ).stdout
+    )
     expected = pd.read_csv(tmp_path / "audit.csv", dtype="str", keep_default_na=False)
-    got = pd.read_csv(io.StringIO(exported), dtype="str", keep_default_na=False)
+    got = pd.read_csv(io.StringIO(run.stdout), dtype="str", keep_default_na=False)
     expected.loc[0, "is_attribution"] = "yes"
     expected.loc[0, "notes"] = 'a, "b"'
     pd.testing.assert_frame_equal(got, expected)
+    assert json.loads(run.stderr) == ['x\ny, "z"', "no"]
+
+
+def test_optional_columns_stratify_and_break_down_the_scores(case):
+    # columns other stages add (confidence, method, gender_basis): used when present
+    corpus, results = case
+    quotes = results.quotes.assign(
+        confidence=[0.9, 0.95, 0.4, 0.85, 0.6, 0.9, 0.92, 0.88, 0.3],
+        method=["rule"] * 5 + ["model"] * 4,
+        gender_basis=[
+            "",
+            "honorific",
+            "honorific",
+            "",
+            "",
+            "pronoun",
+            "",
+            "first name",
+            "first name",
+        ],
+    )
+    richer = dataclasses.replace(results, quotes=quotes)
+    sample = audit.sample_audit(richer, corpus)
+    assert sample.items.loc[0, "stratum"] == "official|none|mixed|high"  # 0.9 -> high band
+    labels = pd.read_csv(CASE_LABELS, dtype="str", keep_default_na=False)
+    checked = audit.audit_from_table(audit.merge_labels(sample.items, labels)[0], sample.design)
+    scores = audit.audit_scores(checked, n_boot=20).set_index(["measure", "category"])["n_items"]
+    assert scores[("attribution_precision_by_method", "rule")] == 5
+    assert scores[("attribution_precision_by_confidence", "low")] == 2  # 0.4 and 0.3
+    # Marie Richards's quote 4 has a gender but no basis: counted as "unknown"
+    assert scores[("gender_precision_by_basis", "honorific")] == 2
+    assert scores[("gender_precision_by_basis", "unknown")] == 3  # quote 4, Asruf el Qat, commander
 
 
 # --- reading a filled audit -------------------------------------------------------------

@@ -1452,7 +1452,8 @@ def audit_scores(
             if (~is_quote).any():
                 add("extraction_recall", dimension, category, is_quote, is_true, done)
     basis = items["gender_basis"].fillna("").astype("str")
-    if (basis[is_quote] != "").any():
+    if (basis[is_quote] != "").any():  # the run records a basis: a blank one is "unknown"
+        basis = basis.replace("", "unknown")
         truth = items["true_gender"].astype("object").to_numpy()
         system = items["sys_gender"].to_numpy()
         done = checked & (no | pd.notna(truth))
@@ -1622,7 +1623,7 @@ def score_audit(
     out_dir : path
         Output folder; existing score files are not overwritten unless ``force``.
     design : path, optional
-        ``design.csv``; default beside the first audit.
+        ``design.csv``; default beside the first audit (used for both audits).
     by, n_boot, seed
         As in :func:`corrected_balance`.
 
@@ -1637,6 +1638,7 @@ def score_audit(
     out = Path(out_dir)
     paths = [out / "audit_scores.csv", out / "confusion.csv", out / "balance_corrected.csv"]
     _refuse_overwrite(paths, force)
+    design = design if design is not None else Path(audit_paths[0]).with_name("design.csv")
     audits = [read_audit(p, design=design, results=results) for p in audit_paths]
     audit = audits[0]
     scores = audit_scores(audit, n_boot=n_boot, seed=seed)
