@@ -461,6 +461,55 @@ def test_corrected_shares_worked_by_hand():
     assert low < 2 / 3 < high  # two audited items per stratum: a wide interval
 
 
+def test_an_unaudited_cell_borrows_from_the_same_system_answer():
+    # origin is not a stratum: stratum "s1" has 1 quote the system calls domestic and 9
+    # "unknown"; the 2 audited ones are both "unknown" (correctly). Stratum "s2" has 4
+    # "domestic" quotes, 2 audited, both truly domestic. The unaudited s1/domestic cell
+    # borrows the rate of all checked "domestic" items (both right): 1 + 4 = 5 domestic
+    # quotes of 14, as the system says, instead of the 4 a stratum-wide rate would give
+    design = pd.DataFrame(
+        [("a1", "s1", "domestic", 1), ("a1", "s1", "unknown", 9), ("a2", "s2", "domestic", 4)],
+        columns=["article_id", "stratum", "origin", "n_units"],
+    ).assign(unit="quote", source_type="official", gender="none", is_anonymous="named")
+    rows = [
+        ("s1", "unknown", 5.0),
+        ("s1", "unknown", 5.0),
+        ("s2", "domestic", 2.0),
+        ("s2", "domestic", 2.0),
+    ]
+    table = pd.DataFrame(
+        [
+            {
+                **dict.fromkeys(audit.AUDIT_COLUMNS, ""),
+                "item_id": i + 1,
+                "unit": "quote",
+                "article_id": "a1" if stratum == "s1" else "a2",
+                "quote_id": f"q{i}",
+                "source_type": "official",
+                "origin": origin,
+                "is_anonymous": "false",
+                "stratum": stratum,
+                "weight": weight,
+                "is_attribution": "yes",
+                "true_source_type": "official",
+                "true_gender": "none",
+                "true_origin": origin,
+                "true_is_anonymous": "named",
+            }
+            for i, (stratum, origin, weight) in enumerate(rows)
+        ]
+    )
+    checked = audit.audit_from_table(table, design[audit.DESIGN_COLUMNS])
+    shares = audit.corrected_shares(checked, dimensions=["origin"], n_boot=50)
+    assert shares.set_index("category")["n_corrected"].to_dict() == pytest.approx(
+        {"domestic": 5.0, "foreign": 0.0, "unknown": 9.0}
+    )
+    notes = audit._fit(checked, "origin").notes
+    assert notes == (
+        "origin: s1 / domestic has 0 checked item(s) of 1; it borrows the rate of all checked 'domestic' items",
+    )
+
+
 def test_a_full_audit_recovers_the_corpus_truth_exactly():
     sim = simulate_corpus(40, seed=11)
     items, design = audit.draw_sample(sim.frame, n=10_000, n_sentences=10_000, seed=0)

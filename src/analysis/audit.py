@@ -34,9 +34,9 @@ attribution" (the extractor's measured precision: false quotes drop out) and wit
 no-quote sentence stratum (missed attributions come in). Units are weighted by the
 inverse of their inclusion probability (``N_h / n_h``), so the estimator is
 design-unbiased for the totals whatever the allocation; the share, a ratio of totals, is
-consistent. A cell with fewer than 2 checked items is estimated together with the rest of
-its stratum, then the whole stratum, then a pool of such units (each merge is reported by
-``audit score``), unless every one of its units was checked.
+consistent. A cell with fewer than 2 checked items (and not audited in full) borrows the
+rate of all checked items with the same system answer, in any stratum (each borrowing is
+reported by ``audit score``).
 
 The interval joins both sources of uncertainty in one bootstrap. Each replicate (1) draws
 the corpus's articles with replacement, as the raw balance's cluster bootstrap does, which
@@ -297,7 +297,8 @@ def _sentence_units(quotes: pd.DataFrame, texts: Mapping[str, str]) -> pd.DataFr
             problems.append(f"article {article}: quoted in the results but not in the corpus")
             continue
         spans = _quote_spans(quote)
-        if text[int(quote["start"]) : int(quote["end"])] != quote["text"]:
+        pieces = " ".join(text[a:b] for a, b in spans)  # a split quote's text joins its fragments
+        if quote["text"] not in (pieces, text[int(quote["start"]) : int(quote["end"])]):
             problems.append(
                 f"article {article}: quote {quote['quote_id']} is not at {quote['start']}-"
                 f"{quote['end']} of the corpus text; the corpus changed since the analysis"
@@ -982,13 +983,14 @@ class _Model:
 def _fit(audit: Audit, dimension: str) -> _Model:
     """Cells and audited rates of one dimension.
 
-    A cell is (stratum, system category). A cell with fewer than 2 checked items joins
-    the rest of its stratum, then the whole stratum, then a pool of all such units; a
-    cell whose every unit was checked (a census) is kept as it is. Within a cell the
-    rate is the weighted mean of its checked items (weights: stratum size over checked
-    items of the stratum, so unchecked items are missing at random within their stratum).
-    The last rate column, ``_none``, is the share of units that count in no category of
-    this dimension (not attributions; for gender, also non-persons).
+    A cell is (stratum, system category). Its rate is the weighted mean of its checked
+    items (weights: stratum size over checked items of the stratum, so unchecked items
+    are missing at random within their stratum). A cell with fewer than 2 checked items
+    (and not audited in full) borrows the rate of every checked item with the same system
+    category, in any stratum; with none, the rate of all checked items (each borrowing is
+    a note). A cell whose every unit was checked is a census: its counts are exact. The
+    last rate column, ``_none``, is the share of units that count in no category of this
+    dimension (not attributions; for gender, also non-persons).
     """
     categories = list(CATEGORIES[dimension])
     items = audit.items
@@ -1004,52 +1006,61 @@ def _fit(audit: Audit, dimension: str) -> _Model:
     n_checked_stratum = pd.Series(checked.astype(int), index=strata).groupby(level=0).sum()
     weight = (stratum_size.reindex(strata) / n_checked_stratum.reindex(strata)).to_numpy()
     system = items[f"sys_{dimension}"].to_numpy()
-    base_items = np.array([f"{h}\x1f{j}" for h, j in zip(strata, system, strict=True)])
-    base_design = (design["stratum"] + "\x1f" + design[dimension]).to_numpy()
-    size = pd.Series(design["n_units"].to_numpy(), index=base_design).groupby(level=0).sum()
-    cell_of = {cell: cell for cell in size.index}
-    notes = []
-
-    def counts() -> tuple[pd.Series, pd.Series]:
-        n = pd.Series(checked.astype(int), index=[cell_of[c] for c in base_items])
-        total = size.groupby([cell_of[c] for c in size.index]).sum()
-        return n.groupby(level=0).sum().reindex(total.index, fill_value=0), total
-
-    for rule in ("rest", "all", "pool"):
-        n, total = counts()
-        for cell in [c for c in total.index if n[c] < 2 and n[c] < total[c]]:
-            stratum = cell.split("\x1f")[0]
-            target = "*\x1f*pool" if rule == "pool" else f"{stratum}\x1f*{rule}"
-            if target == cell:
-                continue
-            for key, value in cell_of.items():
-                if value == cell:
-                    cell_of[key] = target
-            notes.append(
-                f"{dimension}: {cell.replace(chr(31), ' / ')} has {n[cell]} checked item(s) "
-                f"of {total[cell]}; estimated with {target.replace(chr(31), ' / ')}"
-            )
-    n, total = counts()
-    if (n == 0).any():
-        empty = [c.replace("\x1f", " / ") for c in n.index[n == 0]]
-        raise AuditError(audit.source, [f"no checked item for {dimension} in {empty}"])
+    item_cells = np.array([f"{h}\x1f{j}" for h, j in zip(strata, system, strict=True)])
+    design_cells = (design["stratum"] + "\x1f" + design[dimension]).to_numpy()
+    total = pd.Series(design["n_units"].to_numpy(), index=design_cells).groupby(level=0).sum()
+    n = (
+        pd.Series(checked.astype(int), index=item_cells)
+        .groupby(level=0)
+        .sum()
+        .reindex(total.index, fill_value=0)
+    )
     outcome = np.column_stack([y, 1.0 - y.sum(axis=1)])
-    item_cells = np.array([cell_of[c] for c in base_items])
-    table = pd.DataFrame(outcome * weight[:, None], columns=[*categories, "_none"]).assign(
-        cell=item_cells, weight=weight
-    )[checked]
-    sums = table.groupby("cell")[[*categories, "_none", "weight"]].sum()
-    rates = sums[[*categories, "_none"]].div(sums["weight"], axis=0)
-    design_cells = np.array([cell_of[c] for c in base_design])
-    census = (n.reindex(rates.index) >= total.reindex(rates.index)).to_numpy()
-    in_census = checked & np.isin(item_cells, rates.index[census])
+    columns = [*categories, "_none"]
+    weighted = pd.DataFrame(outcome * weight[:, None], columns=columns).assign(weight=weight)
+
+    def pooled(mask: np.ndarray) -> tuple[pd.Series, int]:
+        part = weighted[mask & checked]
+        return part[columns].sum() / part["weight"].sum(), int((mask & checked).sum())
+
+    rows, counts, census, borrowed, notes = {}, {}, {}, {}, []
+    for cell in total.index:
+        answer = cell.split("\x1f")[1]
+        if n[cell] >= 2 or n[cell] >= total[cell]:
+            rows[cell], counts[cell] = pooled(item_cells == cell)
+            census[cell] = bool(n[cell] >= total[cell])
+            continue
+        same = system == answer
+        key = f"*\x1f{answer}" if (same & checked).any() else "*\x1f*"
+        if key not in rows:
+            rows[key], counts[key] = pooled(same if key != "*\x1f*" else np.ones_like(same))
+            census[key] = False
+        borrowed[cell] = key
+        notes.append(
+            f"{dimension}: {cell.replace(chr(31), ' / ')} has {n[cell]} checked item(s) of "
+            f"{total[cell]}; it borrows the rate of "
+            + (
+                f"all checked '{answer or 'sentence'}' items"
+                if key != "*\x1f*"
+                else "all checked items"
+            )
+        )
+    rates = pd.DataFrame(rows).T[columns]
+    in_census = checked & np.isin(item_cells, [c for c, flag in census.items() if flag])
     exact = (
         pd.DataFrame(y[in_census], columns=categories)
         .assign(article_id=items["article_id"].to_numpy()[in_census])
         .groupby("article_id")[categories]
         .sum()
     )
-    return _Model(rates, n.reindex(rates.index), census, design_cells, exact, tuple(notes))
+    return _Model(
+        rates,
+        pd.Series(counts).reindex(rates.index),
+        np.array([census[c] for c in rates.index]),
+        np.array([borrowed.get(c, c) for c in design_cells]),
+        exact,
+        tuple(notes),
+    )
 
 
 def _cell_matrix(
