@@ -310,6 +310,14 @@ def test_bad_rows_are_named_by_line(drawn, edit, message):
     assert str(caught.value).startswith(str(path))
 
 
+def test_an_audit_of_an_older_run_is_refused(drawn):
+    results, folder, filled = drawn
+    extra = results.quotes.iloc[[0]].assign(quote_id=f"{ARTICLE}:10")
+    grown = dataclasses.replace(results, quotes=pd.concat([results.quotes, extra]))
+    with pytest.raises(AuditError, match=rf"{ARTICLE}: 9 then, 10 now\); draw a new sample"):
+        audit.read_audit(_write(filled, folder / "filled.csv"), results=grown)
+
+
 def test_missing_design_is_named(drawn, tmp_path):
     _, folder, filled = drawn
     elsewhere = _write(filled, tmp_path / "elsewhere.csv")

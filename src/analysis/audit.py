@@ -748,6 +748,7 @@ def _parse_audit(
         problems.extend(_check_design(items, design_table))
         if results is not None:
             problems.extend(_check_against_results(items, rows, position, results))
+            problems.extend(_check_design_against_results(design_table, results))
     if problems:
         raise AuditError(source, problems)
     return Audit(items=items.reset_index(drop=True), design=design_table, source=source)
@@ -899,6 +900,23 @@ def _check_against_results(
                 )
                 break
     return problems
+
+
+def _check_design_against_results(design: pd.DataFrame, results: Any) -> list[str]:
+    """The run must still have the quotes the sample was drawn from, article by article."""
+    then = design.loc[design["unit"] == "quote"].groupby("article_id")["n_units"].sum()
+    now = results.quotes["article_id"].astype("str").value_counts()
+    both = then.index.union(now.index)
+    then, now = then.reindex(both, fill_value=0), now.reindex(both, fill_value=0)
+    changed = both[then.to_numpy() != now.to_numpy()]
+    if not len(changed):
+        return []
+    first = changed[0]
+    return [
+        f"design.csv: {len(changed)} article(s) have another number of quotes in the results "
+        f"than when the sample was drawn (e.g. {first}: {then[first]} then, {now[first]} now); "
+        "draw a new sample for this run"
+    ]
 
 
 def merge_labels(items: pd.DataFrame, labels: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
