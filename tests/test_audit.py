@@ -228,6 +228,20 @@ def test_optional_columns_stratify_and_break_down_the_scores(case):
     assert scores[("gender_precision_by_basis", "unknown")] == 3  # quote 4, Asruf el Qat, commander
 
 
+def test_speaker_columns_come_from_the_speakers_table(case):
+    _, results = case
+    speakers = results.speakers.assign(
+        gender_basis=lambda d: np.where(d["speaker"] == "Marie Richards", "honorific", ""),
+        speaker_id=lambda d: d["speaker_key"],
+    )
+    frame = audit.audit_frame(dataclasses.replace(results, speakers=speakers))
+    richards = frame.loc[frame["speaker"] == "Marie Richards"]
+    assert (richards["gender_basis"] == "honorific").all() and len(richards) == 4
+    assert (
+        frame.loc[frame["speaker"] == "Geoff Porter", "speaker_id"].tolist() == ["geoff porter"] * 2
+    )
+
+
 # --- reading a filled audit -------------------------------------------------------------
 
 

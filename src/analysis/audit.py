@@ -236,6 +236,19 @@ def _quote_spans(quote: Mapping[str, Any]) -> list[tuple[int, int]]:
     return spans or [(int(quote["start"]), int(quote["end"]))]
 
 
+def _with_speaker_columns(quotes: pd.DataFrame, speakers: pd.DataFrame) -> pd.DataFrame:
+    """Quotes with the optional columns only the speakers table has (by article and speaker)."""
+    wanted = [c for c in OPTIONAL_COLUMNS if c not in quotes.columns and c in speakers.columns]
+    if not wanted or not {"article_id", "speaker"} <= set(speakers.columns):
+        return quotes
+    extra = speakers[["article_id", "speaker", *wanted]].drop_duplicates(["article_id", "speaker"])
+    keys = ["article_id", "speaker"]
+    merged = quotes.astype({k: "str" for k in keys}).merge(
+        extra.astype({k: "str" for k in keys}), on=keys, how="left"
+    )
+    return merged.set_axis(quotes.index)
+
+
 def audit_frame(results: Any, texts: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Every unit an audit may draw: extracted quotes, and sentences with nothing extracted.
 
@@ -243,7 +256,8 @@ def audit_frame(results: Any, texts: Mapping[str, str] | None = None) -> pd.Data
     ----------
     results : Results
         ``quotes`` (``confidence``, ``method``, ``gender_basis``, ``type_basis`` and
-        ``speaker_id`` are used when present) and ``articles``.
+        ``speaker_id`` are used when present, from the speakers table when only it has
+        them) and ``articles``.
     texts : mapping of str to str, optional
         Article text by article_id (as analysed). Without it there are no sentence units.
 
@@ -262,7 +276,7 @@ def audit_frame(results: Any, texts: Mapping[str, str] | None = None) -> pd.Data
     AuditError
         When a text does not match the quotes (the corpus changed since the analysis).
     """
-    quotes = results.quotes.reset_index(drop=True)
+    quotes = _with_speaker_columns(results.quotes.reset_index(drop=True), results.speakers)
     cells = pd.DataFrame(
         {
             "unit": "quote",
