@@ -399,6 +399,12 @@ def test_case_study_scores_and_corrected_shares(drawn):
     assert scores.loc[("attribution_precision", "", ""), "estimate"] == 1.0
     assert scores.loc[("speaker_precision", "", ""), "estimate"] == 1.0
     assert scores.loc[("miss_rate", "", ""), "estimate"] == 0.0
+    confusion = audit.confusion_table(checked, n_boot=50).set_index(["dimension", "system", "true"])
+    # 5 official quotes, all truly official; the 7 sentences hold nothing (not listed)
+    assert confusion.loc[
+        ("source_type", "official", "official"), ["n_items", "share"]
+    ].tolist() == [5, 1.0]
+    assert "missed" not in confusion.index.get_level_values("system")
     table = analysis.sourcing_balance(results, audit=checked, n_boot=100)
     quotes = table.loc[table["measure"] == "quotes"]
     # a census with no error: corrected = raw, and the interval is the raw one (one article)

@@ -1506,34 +1506,72 @@ def audit_scores(
     return pd.DataFrame(rows, columns=SCORE_COLUMNS)
 
 
-def confusion_table(audit: Audit) -> pd.DataFrame:
+CONFUSION_COLUMNS = [
+    "dimension",
+    "system",
+    "true",
+    "n_items",
+    "estimate",
+    "share",
+    "ci_low",
+    "ci_high",
+]
+
+
+def confusion_table(
+    audit: Audit, *, n_boot: int = 1000, level: float = 0.95, seed: int = 0
+) -> pd.DataFrame:
     """Confusion of each dimension: system answer x true answer, estimated for the corpus.
 
     Returns
     -------
     pandas.DataFrame
-        One row per (dimension, system, true) seen in the checked items: ``n_items``
-        (audited) and ``estimate`` (weighted: the corpus count it stands for). ``system``
-        is ``missed`` for sentence items; ``true`` is ``not_attribution`` for items judged
-        not to be attributions.
+        One row per (dimension, system, true) seen in the checked items, columns
+        :data:`CONFUSION_COLUMNS`: ``n_items`` (audited), ``estimate`` (weighted: the
+        corpus count it stands for), ``share`` of the system answer's units that are truly
+        ``true`` (the calibration matrix the correction uses), with a bootstrap interval
+        over the audit items. ``system`` is ``missed`` for sentence items (the share is
+        then per no-quote sentence); ``true`` is ``not_attribution`` for items judged not
+        to be attributions (not listed for sentences).
     """
     items = audit.items
-    frames = []
+    rng = np.random.default_rng(seed)
+    strata = items["stratum"].to_numpy()
+    drawn = pd.Series(1, index=strata).groupby(level=0).size()
+    rows = []
     for dimension in DIMENSIONS:
         truth = items[f"true_{dimension}"].astype("object")
         attribution = items["is_attribution"]
-        checked = attribution.notna() & ((attribution == False) | truth.notna())  # noqa: E712
+        done = (attribution.notna() & ((attribution == False) | truth.notna())).to_numpy()  # noqa: E712
         true = np.where(attribution == True, truth.fillna(""), "not_attribution")  # noqa: E712
         system = np.where(items["unit"] == "quote", items[f"sys_{dimension}"], "missed")
-        frames.append(
-            pd.DataFrame(
-                {"dimension": dimension, "system": system, "true": true, "weight": items["weight"]}
-            )[checked.to_numpy()]
-            .loc[lambda d: ~((d["system"] == "missed") & (d["true"] == "not_attribution"))]
-            .groupby(["dimension", "system", "true"], as_index=False, sort=True)
-            .agg(n_items=("weight", "size"), estimate=("weight", "sum"))
+        n_done = pd.Series(done.astype(int), index=strata).groupby(level=0).sum()
+        weight = (
+            items["weight"].to_numpy()
+            * (drawn / n_done.replace(0, np.nan)).reindex(strata).to_numpy()
         )
-    return pd.concat(frames, ignore_index=True)
+        pairs = sorted({(a, b) for a, b in zip(system[done], true[done], strict=True)})
+        for answer, actual in pairs:
+            if answer == "missed" and actual == "not_attribution":
+                continue
+            den = system == answer
+            num = den & (true == actual)
+            _, share, low, high = _weighted_ratio(
+                items, num, den, done, rng, n_boot=n_boot, level=level
+            )
+            rows.append(
+                (
+                    dimension,
+                    answer,
+                    actual,
+                    int((num & done).sum()),
+                    float(weight[num & done].sum()),
+                    share,
+                    low,
+                    high,
+                )
+            )
+    return pd.DataFrame(rows, columns=CONFUSION_COLUMNS)
 
 
 def krippendorff_alpha(data: Sequence[Sequence[Any]] | np.ndarray | pd.DataFrame) -> float:
@@ -1690,7 +1728,7 @@ def score_audit(
             [scores, label_agreement(audits[0], audits[1], n_boot=n_boot, seed=seed)],
             ignore_index=True,
         )
-    confusion = confusion_table(audit)
+    confusion = confusion_table(audit, n_boot=n_boot, seed=seed)
     balance = corrected_balance(results, audit, by=by, n_boot=n_boot, seed=seed)
     notes = [note for dimension in DIMENSIONS for note in _fit(audit, dimension).notes]
     out.mkdir(parents=True, exist_ok=True)
