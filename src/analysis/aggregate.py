@@ -222,6 +222,7 @@ def sourcing_balance(
     n_boot: int = 1000,
     level: float = 0.95,
     seed: int = 0,
+    audit: Any = None,
 ) -> pd.DataFrame:
     """Shares of quotes, words and speakers by kind of source, with confidence intervals.
 
@@ -246,6 +247,10 @@ def sourcing_balance(
         Confidence level of the interval.
     seed : int, optional
         Seed of the bootstrap; the same seed gives the same intervals.
+    audit : analysis.audit.Audit, optional
+        A filled audit of these results (:func:`analysis.audit.read_audit`): adds the
+        error-corrected share of quotes beside each raw share (see
+        :func:`analysis.audit.corrected_balance`).
 
     Returns
     -------
@@ -255,7 +260,9 @@ def sourcing_balance(
         columns, then ``dimension``, ``category``, ``measure``, ``n`` (count, or words),
         ``total`` (of the group, dimension and measure), ``share`` (n / total; NaN when
         total is 0), ``ci_low``, ``ci_high``. Shares of one (group, dimension, measure)
-        sum to 1.
+        sum to 1. With ``audit``, also ``share_corrected``, ``ci_low_corrected``,
+        ``ci_high_corrected`` (quotes only) and the gender bounds
+        ``share_if_unknown_female``/``_male`` (and their ``_corrected`` forms).
 
     Raises
     ------
@@ -283,7 +290,23 @@ def sourcing_balance(
     keys = _groups(articles, by)
     positions = pd.Series(np.arange(len(keys)), index=keys["article_id"].astype("str"))
     counts, blocks = _count_matrix(results, positions, dimensions, measures)
-    return _balance_table(keys, counts, blocks, by=by, ci=ci, n_boot=n_boot, level=level, seed=seed)
+    table = _balance_table(
+        keys, counts, blocks, by=by, ci=ci, n_boot=n_boot, level=level, seed=seed
+    )
+    if audit is None:
+        return table
+    from analysis.audit import corrected_balance  # the audit builds on this module
+
+    return corrected_balance(
+        results,
+        audit,
+        by=by,
+        n_boot=n_boot,
+        level=level,
+        seed=seed,
+        balance=table,
+        articles=articles,
+    )
 
 
 def count_column(dimension: str, measure: str, category: str) -> str:
@@ -734,6 +757,8 @@ def tone_by_group(
     z = NormalDist().inv_cdf(1 - (1 - level) / 2)
     half = z * summary["_sd"] / np.sqrt(summary["n"].where(summary["n"] > 0))
     summary = summary.assign(
-        n=summary["n"].astype("int64"), ci_low=summary["mean"] - half, ci_high=summary["mean"] + half
+        n=summary["n"].astype("int64"),
+        ci_low=summary["mean"] - half,
+        ci_high=summary["mean"] + half,
     ).astype({c: "float64" for c in TONE_COLUMNS if c != "n"})
     return summary[[*keys, *TONE_COLUMNS]].reset_index(drop=True)

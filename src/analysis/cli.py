@@ -11,6 +11,11 @@ another corpus's results and ``--replace`` was not given, another run is writing
 the disk is full or the folder read-only), with a one-line message; 130 when interrupted
 (finished chunks are kept).
 
+``audit sample RESULTS --out DIR`` draws a stratified sample of a run's quotes (and of the
+sentences where nothing was extracted) for a person to check, as ``audit.csv`` and an
+offline form ``audit.html``; ``audit score RESULTS AUDIT.csv [AUDIT2.csv] --out DIR``
+measures the errors and writes corrected shares (see :mod:`analysis.audit`).
+
 ``import {wikinews,webpages,table} SOURCE --into DIR`` writes Wikinews dumps, saved web
 pages or CSV/JSONL exports as corpus files that ``analyze`` reads (see
 :mod:`analysis.importers.cli`; exit status 1 when the import cannot run).
@@ -191,7 +196,122 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_import_arguments(commands)
     add_evaluate_arguments(commands)
+    _add_audit_arguments(commands)
     return parser
+
+
+def _corpus_of(results_dir: str, corpus: str | None) -> str:
+    """The corpus path: ``--corpus``, or the one the run recorded in its manifest."""
+    if corpus:
+        return corpus
+    import json
+    from pathlib import Path
+
+    from analysis.runner import MANIFEST
+
+    try:
+        recorded = json.loads((Path(results_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        recorded = {}
+    path = recorded.get("corpus") if isinstance(recorded, dict) else None
+    if not path:
+        raise AnalysisError(
+            f"{results_dir}: the run did not record its corpus; pass --corpus PATH (the "
+            "folder or file that was analysed: the audit shows each quote in its article)"
+        )
+    return str(path)
+
+
+def _audit_sample(args: argparse.Namespace) -> int:
+    from analysis.audit import sample_audit, write_audit
+    from analysis.runner import read_results
+
+    results = read_results(args.results)
+    corpus = _corpus_of(args.results, args.corpus)
+    sample = sample_audit(results, corpus, n=args.n, n_sentences=args.n_sentences, seed=args.seed)
+    write_audit(sample, args.out, force=args.force)
+    units = sample.items["unit"].value_counts()
+    print(
+        f"{units.get('quote', 0)} quotes and {units.get('sentence', 0)} no-quote sentences "
+        f"drawn (seed {args.seed}) into {args.out}: open audit.html, fill it, download "
+        "audit.csv, then run `newsroom-workbook audit score`"
+    )
+    return 0
+
+
+def _audit_score(args: argparse.Namespace) -> int:
+    from analysis.audit import score_audit
+    from analysis.runner import read_results
+
+    results = read_results(args.results)
+    report = score_audit(
+        results,
+        args.audits,
+        args.out,
+        design=args.design,
+        by=args.by or None,
+        n_boot=args.n_boot,
+        seed=args.seed,
+        force=args.force,
+    )
+    scores = report["scores"].set_index("measure")
+    for measure in ("attribution_precision", "speaker_precision", "miss_rate"):
+        if measure in scores.index:
+            row = scores.loc[[measure]].iloc[0]
+            print(
+                f"{measure}: {row['estimate']:.3f} (95% CI {row['ci_low']:.3f}-"
+                f"{row['ci_high']:.3f}, {row['n_items']} items)"
+            )
+    if report["unchecked"]:
+        lines = ", ".join(str(x) for x in report["unchecked"][:20])
+        more = " ..." if len(report["unchecked"]) > 20 else ""
+        print(f"{len(report['unchecked'])} items not checked (lines {lines}{more}): left out")
+    for note in report["notes"]:
+        print(f"  note: {note}")
+    print("audit_scores.csv, confusion.csv and balance_corrected.csv in " + args.out)
+    return 0
+
+
+def _add_audit_arguments(commands: argparse._SubParsersAction) -> None:
+    audit = commands.add_parser(
+        "audit",
+        help="check a sample of a run by hand; measured errors and corrected shares",
+        description=__doc__.split("\n\n")[2],
+    )
+    steps = audit.add_subparsers(dest="step", required=True)
+    sample = steps.add_parser("sample", help="draw the items to check: audit.csv, audit.html")
+    sample.add_argument("results", help="a folder written by `newsroom-workbook analyze`")
+    sample.add_argument("--out", required=True, help="folder for audit.csv, audit.html, design.csv")
+    sample.add_argument("--n", type=_positive, default=200, help="quotes to check (default: 200)")
+    sample.add_argument(
+        "--n-sentences",
+        type=int,
+        default=50,
+        help="sentences with nothing extracted to check, for the miss rate (default: 50)",
+    )
+    sample.add_argument("--seed", type=int, default=1, help="seed of the draw (default: 1)")
+    sample.add_argument(
+        "--corpus", help="the corpus that was analysed (default: the one the run recorded)"
+    )
+    sample.add_argument("--force", action="store_true", help="overwrite an existing audit")
+    sample.set_defaults(run=_audit_sample)
+    score = steps.add_parser("score", help="measure the errors; corrected shares")
+    score.add_argument("results", help="the folder the audit was drawn from")
+    score.add_argument(
+        "audits",
+        nargs="+",
+        metavar="AUDIT.csv",
+        help="a filled audit; a second one of the same sample adds agreement",
+    )
+    score.add_argument("--out", required=True, help="folder for the score tables")
+    score.add_argument("--design", help="design.csv of the sample (default: beside the audit)")
+    score.add_argument(
+        "--by", action="append", help="article column to split the balance by (repeatable)"
+    )
+    score.add_argument("--n-boot", type=_positive, default=1000, help="bootstrap replicates")
+    score.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    score.add_argument("--force", action="store_true", help="overwrite existing score files")
+    score.set_defaults(run=_audit_score)
 
 
 def main(argv: list[str] | None = None) -> int:

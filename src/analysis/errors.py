@@ -75,3 +75,23 @@ class UnsupportedFileError(CorpusError):
 class LinkError(CorpusError):
     """A symbolic link leads out of the corpus folder, or to a folder; not followed unless
     asked (``--follow-links``)."""
+
+
+class AuditError(AnalysisError):
+    """An audit file cannot be used; the message names the file and every bad line.
+
+    Parameters
+    ----------
+    source : str
+        The audit file (or folder).
+    problems : list of str
+        One sentence per problem, each starting with ``line N:`` when it is about a row.
+    """
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        shown = problems[:25]
+        more = f"\n  ... and {len(problems) - 25} more" if len(problems) > 25 else ""
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{source}: {len(problems)} {noun}:\n  " + "\n  ".join(shown) + more)
+        self.source = source
+        self.problems = list(problems)
