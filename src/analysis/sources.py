@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analysis.errors import LexiconError
 from analysis.lexicons import load_lexicon, load_lines
+from analysis.names import strip_accents
 
 SOURCE_TYPES = ("official", "military", "expert", "civilian", "business", "other", "unknown")
 ENTITIES = ("person", "organisation", "group")
@@ -208,11 +208,6 @@ def _common_english_words() -> frozenset[str]:
     )
 
 
-def _fold(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _subdivision_names(taken: set[str]) -> dict[str, str]:
     """Top-level subdivisions (states, provinces, regions) -> country code, when unambiguous.
 
@@ -236,7 +231,7 @@ def _subdivision_names(taken: set[str]) -> dict[str, str]:
         name = _SUBDIVISION_SUFFIX.sub("", sub.name).strip()
         if not name or "," in name or "'" in name or len(name) < 4 or not name[0].isupper():
             continue
-        for spelling in {name, _fold(name)}:
+        for spelling in {name, strip_accents(name)}:
             countries.setdefault(spelling, set()).add(sub.country_code)
     common = _common_english_words()
     names = {}
