@@ -9,8 +9,8 @@ import pandas as pd
 import pycountry
 import pytest
 
-from analysis import evaluate_sources as ev
 from analysis.errors import CorpusError
+from analysis.evaluation import sources as ev
 from analysis.sources import ENTITIES, ORIGINS, SOURCE_TYPES
 
 LABELS = Path(__file__).parent / "data" / "source_labels" / "labels.csv"
@@ -148,7 +148,17 @@ def test_missing_files_and_articles_are_reported(tmp_path):
 
 
 def test_command_prints_every_measure(wikinews_path, capsys):
-    status = ev.main(["--articles", str(wikinews_path), "--given-speakers", "--split", "dev"])
+    status = ev.main(
+        [
+            "--labels",
+            str(LABELS),
+            "--articles",
+            str(wikinews_path),
+            "--given-speakers",
+            "--split",
+            "dev",
+        ]
+    )
     out = capsys.readouterr().out
     assert status == 0
     for measure in ("coverage", *ev.DIMENSIONS):

@@ -30,6 +30,7 @@ from analysis.names import is_name, name_form, speaker_key, title_end
 
 __all__ = ["is_name", "merge_speakers", "name_form", "speaker_key"]
 
+
 def _single_person(
     candidates: list[str], words: Mapping[str, list[str]], order: Mapping[str, int]
 ) -> str | None:

@@ -1,13 +1,12 @@
 """Score source profiles against the hand labels of 30 Wikinews articles.
 
-Run ``python -m analysis.evaluate_sources`` from the repository root. It reads the labels
-from ``tests/data/source_labels/labels.csv`` and the article texts, by path, from
-``../shared/corpus-candidates/articles.jsonl`` (both can be given as options), then:
+Run ``python -m analysis.evaluation.sources --labels LABELS --articles ARTICLES`` (the
+repository's labels are ``tests/data/source_labels/labels.csv``, the texts
+``../shared/corpus-candidates/articles.jsonl``; nothing is found by itself). Then:
 
-1. runs :func:`analysis.quotes.extract_quotes` on each labelled article, merges the
-   speakers' mentions as the pipeline does (:func:`analysis.speakers.merge_speakers`) and
-   profiles each speaker with :func:`analysis.sources.profile_speaker`, with the labelled
-   ``country`` of the article;
+1. analyses each labelled article with the pipeline
+   (:func:`analysis.pipeline.analyze`, the labelled ``country`` as the article's): the
+   same quotes, speaker grouping and source profiles as the speakers table;
 2. matches each labelled speaker to a found speaker by the last word of the name (for
    "X of Y" names, the last word before "of"), case and accents ignored;
 3. prints coverage (labelled speakers found / labelled speakers) and, on the matched
@@ -26,18 +25,15 @@ import argparse
 import json
 import re
 import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.errors import CorpusError
+from analysis.names import fold
 from analysis.sources import profile_speaker
 
-REPO = Path(__file__).resolve().parents[2]
-LABELS = REPO / "tests" / "data" / "source_labels" / "labels.csv"
-ARTICLES = REPO.parent / "shared" / "corpus-candidates" / "articles.jsonl"
 DIMENSIONS = ("entity", "source_type", "origin", "gender", "is_anonymous")
 LABEL_COLUMNS = ("article_id", "country", "speaker", *DIMENSIONS, "split")
 _BEFORE = re.compile(r"\s+(?:of|for|on|at)\s+", re.IGNORECASE)
@@ -57,9 +53,7 @@ def match_key(name: str) -> str:
     words = re.findall(r"[\w'’-]+", head)
     if not words:
         return ""
-    word = re.sub(r"['’]s?$", "", words[-1])
-    folded = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in folded if not unicodedata.combining(c))
+    return fold(re.sub(r"['’]s?$", "", words[-1]))
 
 
 def read_labels(path: Path) -> pd.DataFrame:
@@ -111,26 +105,21 @@ def _profile_row(text: str, speaker: str, mentions, country: str) -> dict[str, o
 
 
 def found_speakers(text: str, country: str) -> list[dict[str, object]]:
-    """Speakers the quote extractor finds in one article, each with its profile."""
-    from analysis.quotes import extract_quotes
-    from analysis.speakers import merge_speakers
+    """Speakers the pipeline finds in one article (its speakers table rows), with profiles."""
+    from analysis.pipeline import analyze_article
 
-    quotes = extract_quotes(text)
-    canonical = merge_speakers(q.speaker for q in quotes)
-    mentions: dict[str, list[tuple[int, int]]] = {}
-    counts: dict[str, int] = {}
-    for quote in quotes:
-        if quote.speaker is None:
-            continue
-        name = canonical[quote.speaker]
-        counts[name] = counts.get(name, 0) + 1
-        spans = mentions.setdefault(name, [])
-        if quote.speaker_start is not None and quote.speaker_end is not None:
-            spans.append((quote.speaker_start, quote.speaker_end))
-    rows = []
-    for name, spans in mentions.items():
-        rows.append(_profile_row(text, name, spans, country) | {"n_quotes": counts[name]})
-    return rows
+    result = analyze_article(
+        {"article_id": "article", "text": text, "country": country}, sentiment=False, strict=True
+    )
+    return [
+        {
+            "found_speaker": row["speaker"],
+            **{dim: row[dim] for dim in DIMENSIONS},
+            "gender": row["gender"] or "",
+            "n_quotes": row["n_quotes"],
+        }
+        for row in result.speakers
+    ]
 
 
 def _given(text: str, speaker: str, country: str) -> dict[str, object]:
@@ -231,13 +220,11 @@ def origin_confusion(table: pd.DataFrame) -> pd.DataFrame:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.evaluate_sources", description=__doc__.split("\n")[0]
+        prog="python -m analysis.evaluation.sources", description=__doc__.split("\n")[0]
     )
+    parser.add_argument("--labels", type=Path, required=True, help="labels CSV")
     parser.add_argument(
-        "--labels", type=Path, default=LABELS, help="labels CSV (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--articles", type=Path, default=ARTICLES, help="Wikinews JSONL (default: %(default)s)"
+        "--articles", type=Path, required=True, help="articles JSONL (``id`` and ``text``)"
     )
     parser.add_argument(
         "--given-speakers",
