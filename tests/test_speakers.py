@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.speakers import is_name, merge_speakers, name_form, speaker_key
+from analysis.speakers import (
+    is_name,
+    merge_speakers,
+    name_form,
+    resolve_pronouns,
+    speaker_key,
+    speaker_mention,
+)
 
 
 @pytest.mark.parametrize(
@@ -232,3 +239,124 @@ def test_merge_speakers_maps_every_name_to_a_fixed_point(names):
 )
 def test_name_form(speaker, expected):
     assert name_form(speaker) == expected
+
+
+# --------------------------------------------------------------------------- a speaker is a speaker
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Marie Richards", "Marie Richards"),
+        ("a Libyan commander", "a Libyan commander"),
+        ("officials", "officials"),
+        ("the police", "the police"),
+        ("Regarding Trump", "Trump"),
+        ("of India Narendra Modi", "Narendra Modi"),
+        ("Vermont Bernie Sanders", "Bernie Sanders"),
+        ("Hong Kong Carrie Lam", "Carrie Lam"),
+        ("United States Senator from Vermont Bernie Sanders", "Bernie Sanders"),
+        ("Trump's statement", "Trump"),
+        ("Biden's Twitter account", "Biden"),
+        ("BBC's Jonathan Marcus", "Jonathan Marcus"),
+        ("Dunn's mother", "Dunn's mother"),
+        ("her son Anderson Cooper", "Anderson Cooper"),
+        ("his decision", "he"),
+        ("his daughter", "his daughter"),
+        ("Zapata told", "Zapata"),
+        ("Siemens have announced", "Siemens"),
+        ("the European Union sanctioned Iran earlier in the month over", "the European Union"),
+        ("a protester using the pseudonym Katya", "a protester"),
+        ("Newly elected Assemblywoman Selena Torres", "Newly elected Assemblywoman Selena Torres"),
+        ("Friday Ford Motor Company", "Ford Motor Company"),
+        ("a number of Senators", "a number of Senators"),
+        ("Ahmed al-Assadi", "Ahmed al-Assadi"),
+        ("The New York Times", "The New York Times"),
+        ("279", None),
+        ("a 1989", None),
+        ("findings", None),
+        ("the documentary", None),
+        ("The Supreme Court decision", None),
+        ("using data", None),
+        ("Some", None),
+        ("was one of his campaign", None),
+        ("Monday morning", None),
+        ("Presidential Debates", None),
+        ("  ", None),
+        (None, None),
+    ],
+)
+def test_speaker_mention(raw, expected):
+    assert speaker_mention(raw) == expected
+
+
+def test_speaker_mention_is_idempotent_on_speakers():
+    for raw in ("Regarding Trump", "Vermont Bernie Sanders", "his daughter", "a protester"):
+        once = speaker_mention(raw)
+        assert speaker_mention(once) == once
+
+
+def test_merge_speakers_drops_non_speakers_and_cuts_leftovers():
+    got = merge_speakers(["Regarding Trump", "Donald Trump", "findings", "Trump's statement"])
+    assert got == {
+        "Regarding Trump": "Donald Trump",
+        "Donald Trump": "Donald Trump",
+        "findings": None,
+        "Trump's statement": "Donald Trump",
+    }
+
+
+# --------------------------------------------------------------------------- pronouns
+
+
+def _at(text: str, word: str, nth: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(word, start + 1)
+    return start, start + len(word)
+
+
+def test_she_goes_to_the_nearest_woman_not_the_last_speaker():
+    text = (
+        'Mr. Tom Lee, the father, said "we are shocked." His daughter Anna was there. '
+        'She said, "It was loud."'
+    )
+    got = resolve_pronouns(text, [_at(text, "Tom Lee"), _at(text, "She")], ["Tom Lee", "Tom Lee"])
+    assert got == ["Tom Lee", "His daughter"]
+
+
+def test_he_goes_to_the_nearest_man_mentioned_even_if_not_a_speaker():
+    text = 'Nancy Pelosi said "no". Joe Biden met the press on Monday. He said "we will see."'
+    got = resolve_pronouns(
+        text, [_at(text, "Nancy Pelosi"), _at(text, "He")], ["Nancy Pelosi", "Nancy Pelosi"]
+    )
+    assert got == ["Nancy Pelosi", "Joe Biden"]
+
+
+def test_pronoun_keeps_the_extractors_speaker_when_it_is_nearer_and_agrees():
+    text = 'Joe Biden spoke first. Later Kim Jong-un arrived and said "yes". He added "no".'
+    got = resolve_pronouns(text, [_at(text, "He")], ["Kim Jong-un"])
+    assert got == ["Kim Jong-un"]
+
+
+def test_pronoun_with_no_agreeing_person_is_unattributed():
+    text = 'Nancy Smith said "yes". He added "no".'
+    assert resolve_pronouns(text, [_at(text, "He")], ["Nancy Smith"]) == [None]
+
+
+def test_pronoun_inside_a_quotation_is_left_alone():
+    text = 'Joe Biden said: "Doris Day was America. She had it all," Mary Quant said.'
+    spans = [(text.index("Doris"), text.index('," Mary'))]
+    got = resolve_pronouns(text, [_at(text, "She")], ["Mary Quant"], spans)
+    assert got == ["Mary Quant"]
+
+
+def test_names_in_a_comparison_and_possessors_are_not_antecedents():
+    text = (
+        'Qandeel Baloch, the "Kim Kardashian of Pakistan", spoke. She said "hi". '
+        'Joe Biden, Barack Obama\'s vice president, spoke. He said "no".'
+    )
+    got = resolve_pronouns(
+        text, [_at(text, "She"), _at(text, "He")], ["Qandeel Baloch", "Joe Biden"]
+    )
+    assert got == ["Qandeel Baloch", "Joe Biden"]

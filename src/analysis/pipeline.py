@@ -43,7 +43,7 @@ from analysis.errors import AnalysisError, DuplicateArticleError, RecordFormatEr
 from analysis.quotes import extract_quotes
 from analysis.segment import paragraph_sentences, split_paragraphs
 from analysis.sources import SOURCE_TYPES, profile_speaker
-from analysis.speakers import merge_speakers, speaker_key
+from analysis.speakers import article_speakers, speaker_key
 
 KINDS = pd.CategoricalDtype(["direct", "mixed", "indirect"], ordered=True)
 SOURCE_TYPE_DTYPE = pd.CategoricalDtype(list(SOURCE_TYPES), ordered=True)
@@ -282,11 +282,10 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
     article_id = meta["article_id"]
     country = meta["country"]
     found = sorted(extract_quotes(text), key=lambda q: (q.start, q.end))
-    canonical = merge_speakers(q.speaker for q in found)
+    names = article_speakers(text, found)
 
     by_speaker: dict[str, list[int]] = {}
     n_words = [count_words(q.text) for q in found]
-    names = [None if q.speaker is None else canonical[q.speaker] for q in found]
     for i, name in enumerate(names):
         if name is not None:
             by_speaker.setdefault(name, []).append(i)

@@ -155,6 +155,8 @@ class _Lexicons:
     roles: re.Pattern[str]  # lowercase role phrases -> group 1 is the phrase
     role_type: dict[str, tuple[str | None, bool]]  # phrase -> (type or None, is_specific)
     role_words: frozenset[str]  # single lowercase words of any role phrase
+    non_sources: frozenset[str]  # head nouns of documents, events, things
+    role_heads: frozenset[str]  # last words of the role phrases ("spokesperson", "minister")
     places: re.Pattern[str]  # case-sensitive: demonyms, countries, places, organisations
     place_info: dict[str, tuple[str | None, str | None]]  # name -> (country, type)
     organisations: frozenset[str]
@@ -295,6 +297,8 @@ def _lexicons() -> _Lexicons:
         role_words=frozenset(
             w for phrase in role_type for w in phrase.split() if w not in _FUNCTION_WORDS
         ),
+        non_sources=load_lexicon("speaker_non_sources"),
+        role_heads=frozenset(phrase.split()[-1] for phrase in role_type),
         places=re.compile(rf"(?<![\w.])({_alternation(list(place_info))})(?![\w])"),
         place_info=place_info,
         organisations=frozenset(name for name, _, _ in organisations),
@@ -453,6 +457,105 @@ def _entity(speaker: str, name: str, lex: _Lexicons) -> str:
     if is_plural_role and not name:
         return "group"
     return "person"
+
+
+# --------------------------------------------------------------------------- for speakers
+
+
+_PERSON_NOUNS = frozenset(
+    [
+        "person",
+        "people",
+        "someone",
+        "somebody",
+        "anyone",
+        "everyone",
+        "man",
+        "woman",
+        "one",
+        "interviewee",
+        "attendee",
+        "individual",
+        "participant",
+        "visitor",
+        "user",
+        "member",
+    ]
+)
+
+
+def source_noun_kind(word: str) -> str | None:
+    """What a descriptor's head noun names: ``"person"``, ``"group"``, ``"organisation"`` or None.
+
+    A role word ("spokesperson", "officials"), a gendered noun ("daughter"), a group noun
+    ("residents", "sources") or an institution ("ministry", "network") names a source; a
+    document, event or thing ("statement", "findings", "virus") does not (None).
+
+    Examples
+    --------
+    >>> source_noun_kind("officials"), source_noun_kind("daughter"), source_noun_kind("report")
+    ('group', 'person', None)
+    """
+    lex = _lexicons()
+    bare = _bare(word)
+    if not bare or bare in lex.non_sources or _singular(bare) in lex.non_sources:
+        return None
+    if bare in lex.groups:
+        return "group"
+    singular = _singular(bare)
+    for form, plural in ((bare, False), (singular, True)):
+        if not form:
+            continue
+        if form in lex.org_heads:
+            return "organisation"
+        if form in lex.role_heads or form in lex.noun_gender or form in _PERSON_NOUNS:
+            return "group" if plural else "person"
+    return None
+
+
+def describes(word: str) -> bool:
+    """Whether a word describes rather than names: a role, place, title or time word."""
+    return _is_lexicon_word(word, _lexicons())
+
+
+def is_place(name: str) -> bool:
+    """Whether ``name`` is a country, nationality, region or city the lexicons know (not an
+    organisation): "Vermont", "Hong Kong", "Libyan"."""
+    info = _lexicons().place_info.get(name)
+    return info is not None and info[1] is None
+
+
+def known_organisation(name: str) -> bool:
+    """Whether ``name`` is listed in ``organisations.txt`` ("Amnesty International")."""
+    return _LEADING_THE.sub("", name) in _lexicons().organisations
+
+
+def first_name_gender(name: str, *, strict: bool = False) -> str:
+    """``"female"``, ``"male"`` or ``"unknown"`` for a first name (gender_guesser, folded).
+
+    With ``strict``, names gender_guesser gives as only *mostly* one gender ("Bernie") are
+    ``"unknown"``: strong enough to describe a speaker, not to pick the referent of a pronoun.
+    """
+    if strict:
+        answer = _name_detector().get_gender(name)
+        return answer if answer in ("female", "male") else "unknown"
+    return _first_name_gender(name)
+
+
+def honorific_gender(word: str) -> str | None:
+    """Gender an honorific states ("Ms." -> female); ``"-"`` for "Dr"; None if no honorific."""
+    titles = _lexicons().titles
+    return titles.get(word) or titles.get(word.rstrip(".")) or titles.get(f"{word.rstrip('.')}.")
+
+
+def pronoun_gender(word: str) -> str | None:
+    """Gender of a third-person pronoun ("she" -> female), None for other words."""
+    return _lexicons().pronouns.get(word.lower())
+
+
+def noun_gender(word: str) -> str | None:
+    """Gender of a gendered role noun ("daughter" -> female), None for other words."""
+    return _lexicons().noun_gender.get(_bare(word))
 
 
 # --------------------------------------------------------------------------- descriptions

@@ -24,11 +24,32 @@ people with the same full name are one speaker across articles; a name spelled t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
-from analysis.names import is_name, name_form, speaker_key, title_end
+from analysis.lexicons import load_lexicon, load_lines
+from analysis.names import fold, is_name, name_form, speaker_key, tidy, title_end
+from analysis.sources import (
+    describes,
+    first_name_gender,
+    honorific_gender,
+    is_place,
+    known_organisation,
+    noun_gender,
+    source_noun_kind,
+)
 
-__all__ = ["is_name", "merge_speakers", "name_form", "speaker_key"]
+__all__ = [
+    "is_name",
+    "merge_speakers",
+    "name_form",
+    "resolve_pronouns",
+    "speaker_key",
+    "speaker_mention",
+]
 
 
 def _single_person(
@@ -83,7 +104,8 @@ def merge_speakers(names: Iterable[str | None]) -> dict[str, str | None]:
         if name is None:
             continue
         if name not in form_of:
-            form_of[name] = name_form(name)
+            mention = speaker_mention(name)
+            form_of[name] = None if mention is None else name_form(mention)
         form = form_of[name]
         if form is not None:
             seen[form] = seen.get(form, 0) + 1
@@ -137,3 +159,606 @@ def merge_speakers(names: Iterable[str | None]) -> dict[str, str | None]:
         form: canonical_of_key[resolve(key)] for key, forms in groups.items() for form in forms
     }
     return {raw: None if form is None else canonical[form] for raw, form in form_of.items()}
+
+
+# --------------------------------------------------------------------------- a speaker is a speaker
+
+_OPENERS = frozenset(
+    [
+        "regarding",
+        "according",
+        "about",
+        "of",
+        "for",
+        "per",
+        "from",
+        "in",
+        "on",
+        "at",
+        "with",
+        "without",
+        "by",
+        "to",
+        "despite",
+        "after",
+        "before",
+        "as",
+        "and",
+        "but",
+        "while",
+        "when",
+        "if",
+        "since",
+        "than",
+        "via",
+        "over",
+        "under",
+        "against",
+        "among",
+        "during",
+        "following",
+        "concerning",
+    ]
+)
+_CLAUSE_STARTS = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "did",
+        "does",
+        "do",
+        "not",
+        "per",
+        "at",
+        "in",
+        "on",
+        "via",
+        "over",
+        "off",
+        "into",
+        "from",
+        "who",
+        "which",
+        "that",
+        "when",
+        "where",
+        "while",
+        "as",
+        "than",
+        "because",
+        "if",
+        "after",
+        "before",
+        "since",
+        "until",
+    ]
+)
+_NAME_PARTICLES = frozenset(
+    [
+        "of",
+        "de",
+        "del",
+        "da",
+        "di",
+        "van",
+        "von",
+        "der",
+        "den",
+        "el",
+        "al",
+        "bin",
+        "ibn",
+        "la",
+        "le",
+        "du",
+        "y",
+        "and",
+        "&",
+        "for",
+        "the",
+    ]
+)
+_QUANTIFIERS = frozenset(
+    [
+        "one",
+        "some",
+        "many",
+        "all",
+        "both",
+        "most",
+        "few",
+        "several",
+        "none",
+        "each",
+        "any",
+        "two",
+        "three",
+        "four",
+        "five",
+        "others",
+        "another",
+    ]
+)
+_OWNER_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
+_POSSESSIVE_END = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_COLLECTIVES = frozenset(
+    [
+        "number",
+        "group",
+        "lot",
+        "majority",
+        "dozens",
+        "hundreds",
+        "thousands",
+        "couple",
+        "pair",
+        "handful",
+        "team",
+    ]
+)
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+@functools.cache
+def _verb_forms() -> frozenset[str]:
+    """Inflected forms of the reporting verbs ("told", "announced"): a speaker ends before one."""
+    return frozenset(w.lower() for line in load_lines("reporting_verbs") for w in line.split())
+
+
+@functools.cache
+def _time_words() -> frozenset[str]:
+    return load_lexicon("source_time_words")
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() or (word[:1].isdigit() and word[:1] != word)
+
+
+def _is_clause_word(word: str, previous: str = "") -> bool:
+    """A lowercase word that starts a clause after a speaker ("Zapata *told*", "Siemens *have*").
+
+    A word in -ed or -ing counts only after a name or a source noun ("a protester *using*",
+    not "his *surviving* father").
+    """
+    lower = word.lower()
+    after_speaker = (
+        previous[:1].isupper() and not previous.lower().endswith("ly")  # "Newly elected"
+    ) or source_noun_kind(previous) is not None
+    if word[:1].isupper():
+        return False
+    return (
+        lower in _CLAUSE_STARTS
+        or lower in _verb_forms()
+        or lower in _OWNER_PRONOUNS
+        or lower in {"he", "she", "they", "it", "we"}
+        or (
+            after_speaker
+            and len(lower) > 4
+            and lower.endswith(("ed", "ing"))
+            and source_noun_kind(lower) is None
+        )
+    )
+
+
+def _head(words: list[str]) -> str:
+    """The head noun of a descriptor: last word before a preposition; after "one of" etc."""
+    lowered = [w.lower() for w in words]
+    if len(words) > 2 and lowered[0] in _QUANTIFIERS and lowered[1] == "of":
+        return _head(words[2:])
+    for i, word in enumerate(lowered):
+        if i and word in {"of", "for", "from", "at", "in", "with", "on", "to", "named"}:
+            if word == "of" and lowered[i - 1] in _COLLECTIVES and i + 1 < len(words):
+                return _head(words[i + 1 :])  # "a number of Senators"
+            return words[i - 1]
+    return words[-1]
+
+
+def _drop_place_before_name(words: list[str]) -> list[str]:
+    """ "Vermont Bernie Sanders" -> "Bernie Sanders"; "Amnesty International Man-kei Tam" ->
+    "Man-kei Tam": a place, an organisation or a title word glued before a personal name."""
+    for k in range(1, len(words) - 1):
+        rest = words[k:]
+        if not all(w[:1].isupper() for w in rest) or any(describes(w) for w in rest):
+            continue
+        prefix = " ".join(words[:k])
+        bare_prefix = prefix.removeprefix("the ").removeprefix("The ")
+        glued = is_place(bare_prefix) or known_organisation(bare_prefix)
+        known_first = first_name_gender(rest[0].rstrip(".")) != "unknown"
+        if (glued and len(rest) <= 3) or (known_first and all(describes(w) for w in words[:k])):
+            return rest
+    return words
+
+
+def speaker_mention(speaker: str | None) -> str | None:
+    """The speaker inside what the extractor returned, or None when it names no source.
+
+    A speaker is a person, an organisation or a group, named ("Bernie Sanders") or
+    described ("a Libyan commander", "officials"). What the extractor kept around it is cut:
+
+    - a leading preposition or time word: "Regarding Trump" -> "Trump", "Friday Ford Motor
+      Company" -> "Ford Motor Company";
+    - a place or organisation glued before a personal name: "Vermont Bernie Sanders" ->
+      "Bernie Sanders";
+    - a clause after it: "Zapata told" -> "Zapata", "Siemens have announced" -> "Siemens";
+    - a parenthesis: "The Iranian Revolutionary Guard Corps (IRGC)" -> without "(IRGC)";
+    - a thing owned by a speaker is its owner's: "Trump's statement" -> "Trump",
+      "Biden's Twitter account" -> "Biden", "his decision" -> "he" (a pronoun, resolved
+      like one); a person of a speaker stays ("Dunn's mother"; "BBC's Jonathan Marcus" ->
+      "Jonathan Marcus").
+
+    Numbers, documents, events and other things ("279", "findings", "the report", "a
+    poll", "using data") are rejected (None): the quote stays, unattributed. A descriptor
+    must have a head noun that names a source (:func:`analysis.sources.source_noun_kind`).
+
+    Examples
+    --------
+    >>> speaker_mention("Regarding Trump"), speaker_mention("Trump's statement")
+    ('Trump', 'Trump')
+    >>> speaker_mention("Vermont Bernie Sanders"), speaker_mention("findings") is None
+    ('Bernie Sanders', True)
+    """
+    if speaker is None:
+        return None
+    text = _PARENTHESES.sub("", tidy(speaker)).strip(" ,;:")
+    words = text.split()
+    if not words:
+        return None
+    if len(words) == 1:
+        lower = words[0].lower()
+        if lower in _PRONOUN_WORDS or lower.replace("’", "'") in {"they've", "they're"}:
+            return lower.split("'")[0].split("’")[0]
+    first = words[0].lower()
+    if _is_clause_word(words[0], "Name") and first not in _OPENERS | _OWNER_PRONOUNS.keys():
+        return None  # "was one of his campaign", "initially showed"
+    # leading prepositions and time words
+    while len(words) > 1 and (
+        words[0].lower() in _OPENERS
+        or (words[0].lower() in _time_words() and words[1][:1].isupper())
+        or (words[0].lower() in {"this", "last", "next"} and words[1].lower() in _time_words())
+    ):
+        words = words[1:]
+    # a clause after the speaker
+    for i in range(1, len(words)):
+        if words[i].lower() == "named" and i + 1 < len(words) and words[i + 1][:1].isupper():
+            break
+        if _is_clause_word(words[i], words[i - 1]):
+            tail = words[i + 1 :]
+            named_tail = _drop_place_before_name(tail) if len(tail) >= 2 else []
+            if (
+                words[i].lower() in _OPENERS
+                and len(named_tail) >= 2
+                and all(w[:1].isupper() for w in tail)
+                and first_name_gender(named_tail[0]) != "unknown"
+            ):
+                words = named_tail  # "United States Senator from Vermont Bernie Sanders"
+            else:
+                words = words[:i]
+            break
+    while len(words) > 1 and words[-1].lower() in _NAME_PARTICLES | {"a", "an"}:
+        words = words[:-1]
+    # possessives: a thing is its owner's, a person of a speaker is that person
+    for i, word in enumerate(words[:-1]):
+        lower = word.lower()
+        owner_pronoun = _OWNER_PRONOUNS.get(lower) if i == 0 else None
+        if not (owner_pronoun or _POSSESSIVE_END.search(word)):
+            continue
+        rest = words[i + 1 :]
+        noun_at = [j for j, w in enumerate(rest) if source_noun_kind(w) is not None]
+        if noun_at and noun_at[-1] + 1 < len(rest) and rest[noun_at[-1] + 1][:1].isupper():
+            words = rest[noun_at[-1] + 1 :]  # "her son Anderson Cooper", "his wife Mary"
+            break
+        if source_noun_kind(_head(rest)) is not None:
+            break  # "Dunn's mother", "his wife Mary", "Taiwan's Constitutional Court"
+        if len(rest) >= 2 and all(w[:1].isupper() for w in rest) and not owner_pronoun:
+            words = rest  # "BBC's Jonathan Marcus"
+            break
+        if owner_pronoun:
+            return owner_pronoun  # "his decision": his
+        words = [*words[:i], _POSSESSIVE_END.sub("", word)]
+        break
+    if words and _POSSESSIVE_END.search(words[-1]) and len(words[-1]) > 3:
+        words[-1] = _POSSESSIVE_END.sub("", words[-1])  # "Windsor Locks'"
+    if not words:
+        return None
+    words = _drop_place_before_name(words)
+    lowered = [w.lower() for w in words]
+    if all(w in _time_words() for w in lowered):
+        return None  # "Monday morning"
+    named = [w for w in words if w[:1].isupper() and w.lower() not in _QUANTIFIERS]
+    head = _head(words)
+    if _HAS_DIGIT.search(" ".join(words)) and not any(
+        w[:1].isupper() and not _HAS_DIGIT.search(w) for w in words[1:] or words
+    ):
+        return None  # "279", "a 1989", "The June 15"
+    head_is_name = any(c.isupper() for c in head)
+    if source_noun_kind(head) is None and not head_is_name:
+        return None  # a thing or a clause: "findings", "the documentary", "using data"
+    if head_is_name and (
+        fold(head).rstrip("s") in _non_sources()
+        or fold(head) in _non_sources()
+        or not named
+        or (len(named) == 1 and lowered[-1] in _QUANTIFIERS | _OPENERS | {"the", "a", "an"})
+    ):
+        return None  # "The Supreme Court decision", "Presidential Debates", "Some"
+    return " ".join(words)
+
+
+@functools.cache
+def _non_sources() -> frozenset[str]:
+    return load_lexicon("speaker_non_sources")
+
+
+# --------------------------------------------------------------------------- pronouns
+
+_PRONOUN_WORDS = {
+    "he": "he", "him": "he", "himself": "he", "his": "he",
+    "she": "she", "her": "she", "herself": "she", "hers": "she",
+    "they": "they", "them": "they", "it": "it", "we": "we", "i": "i",
+}  # fmt: skip
+_PRONOUN_GENDER = {"he": "male", "she": "female"}
+_NAME_RUN = re.compile(
+    r"(?<![\w’'])[A-Z][\w’'-]*\.?(?:[ \u00a0]+(?:(?:de|del|da|di|van|von|der|el|al|bin|ibn|la|le)"
+    r"[ \u00a0]+)?[A-Z][\w’'-]*\.?)*"
+)
+_NOUN_PHRASE_LEAD = re.compile(
+    r"(?:\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z]\w*['’]s)\s+)(?:[\w-]+\s+){0,3}$"
+)
+_NOT_NAME_STARTS = _OPENERS | frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "but",
+        "and",
+        "however",
+        "this",
+        "that",
+        "these",
+        "those",
+        "when",
+        "after",
+        "while",
+        "then",
+        "yet",
+        "so",
+        "also",
+        "meanwhile",
+        "still",
+        "although",
+        "though",
+    ]
+)
+_MAX_DISTANCE = 1500  # characters back from a pronoun to look for its antecedent
+
+
+@dataclass(frozen=True, slots=True)
+class _Antecedent:
+    start: int
+    end: int
+    name: str
+    gender: str  # female, male or unknown
+
+
+def _name_gender(name: str) -> str:
+    """Gender of a named speaker from its first name (two words or more), else unknown."""
+    words = name.split()
+    if len(words) < 2 or not words[0][:1].isupper():
+        return "unknown"
+    return first_name_gender(words[0].rstrip("."), strict=True)
+
+
+def _run_words(run: str) -> list[str]:
+    """A capitalised run without what comes before the name: sentence words, titles, places
+    ("But Mr. Lee" -> "Lee", "United States President Donald Trump" -> "Donald Trump")."""
+    words = [w.rstrip(".,") for w in run.split()]
+    cut = 0
+    for j, word in enumerate(words[:-1]):
+        if (
+            word.lower() in _NOT_NAME_STARTS
+            or word.lower() in _time_words()
+            or honorific_gender(word) is not None
+            or describes(word)
+            or source_noun_kind(word) is not None
+            or is_place(" ".join(words[cut : j + 1]))
+        ):
+            cut = j + 1
+    return [re.sub(r"['’]s?$", "", w) for w in words[cut:]]
+
+
+_SENTENCE_DOT = re.compile(r"(?<=[a-z]{2})\.[ \u00a0]+")
+
+
+def _name_runs(text: str) -> Iterator[tuple[int, int, str]]:
+    """Capitalised runs of words, split where a sentence ends inside one ("Joe Biden. Biden")."""
+    for match in _NAME_RUN.finditer(text):
+        start = match.start()
+        for piece in _SENTENCE_DOT.split(match.group()):
+            yield start, start + len(piece), piece
+            start = text.index(piece, start) + len(piece)
+            while start < match.end() and text[start] in ". \u00a0":
+                start += 1
+
+
+def _antecedents(text: str, skip: list[tuple[int, int]]) -> list[_Antecedent]:
+    """People an article mentions, in text order: names with a known first name or a title,
+    their surnames, and gendered nouns ("his daughter"), each with its gender."""
+    runs = []
+    for run_start, run_end, run in _name_runs(text):
+        words = _run_words(run)
+        if not words or _POSSESSIVE_END.search(run):
+            continue  # "Barack Obama's vice president": the possessor is rarely the referent
+        lead = text[max(0, run_start - 5) : run_start]
+        if lead.endswith(('"', "“")):
+            continue  # 'the "Kim Kardashian of Pakistan"': a comparison, not a mention
+        before = text[max(0, run_start - 6) : run_start].split()
+        title = None
+        first_word = run.split()[0]
+        if honorific_gender(first_word) not in (None, "-"):
+            title = honorific_gender(first_word)
+        elif before and honorific_gender(before[-1]) not in (None, "-"):
+            title = honorific_gender(before[-1])
+        runs.append((run_start, run_end, words, title))
+    full: dict[str, tuple[str, str]] = {}  # surname -> (full name, gender of the first name)
+    for _, _, words, title in runs:
+        if len(words) >= 2 and not any(source_noun_kind(w) for w in words):
+            gender = title or first_name_gender(words[0], strict=True)
+            if gender != "unknown" or title or first_name_gender(words[0]) != "unknown":
+                full.setdefault(fold(words[-1]), (" ".join(words), gender))
+    found = []
+    for start, end, words, title in runs:
+        if any(s <= start < e for s, e in skip):
+            continue
+        known = full.get(fold(words[-1])) if words else None
+        if known is None:
+            continue
+        name, gender = known
+        if len(words) >= 2 and " ".join(words) != name and fold(words[0]) != fold(name.split()[0]):
+            continue  # another person with the same surname
+        found.append(_Antecedent(start, end, name, title or gender))
+    for match in re.finditer(r"\b[a-z]+\b", text):
+        gender = noun_gender(match.group())
+        if gender is None or any(s <= match.start() < e for s, e in skip):
+            continue
+        lead = _NOUN_PHRASE_LEAD.search(text[max(0, match.start() - 60) : match.start()])
+        if lead is None:
+            continue
+        phrase = (lead.group() + match.group()).strip()
+        found.append(_Antecedent(match.start() - len(lead.group()), match.end(), phrase, gender))
+    return sorted(found, key=lambda a: (a.end, a.start))
+
+
+def resolve_pronouns(
+    text: str,
+    mentions: Sequence[tuple[int | None, int | None]],
+    speakers: Sequence[str | None],
+    quoted: Sequence[tuple[int, int]] = (),
+) -> list[str | None]:
+    """Re-resolve quotes whose speaker mention is "he" or "she", with gender agreement.
+
+    Parameters
+    ----------
+    text : str
+        The article.
+    mentions : sequence of (int or None, int or None)
+        Each quote's speaker mention (``speaker_start``, ``speaker_end``).
+    speakers : sequence of str or None
+        Each quote's speaker as the extractor resolved it (for a pronoun, its previous
+        named speaker).
+    quoted : sequence of (int, int)
+        Spans of quoted content, where no antecedent is looked for.
+
+    Returns
+    -------
+    list of str or None
+        For a "he"/"she" mention (or a speaker "he"/"she", the owner of "his decision"):
+        the nearest person mentioned before it (within about
+        1,500 characters, outside quotations) whose gender agrees (from an honorific, the
+        first name or a gendered noun, "his daughter"); the extractor's speaker when no
+        mention agrees and its gender does not disagree; else None. Other quotes keep
+        their speaker.
+
+    Examples
+    --------
+    >>> text = 'Joe Biden met Jill Smith. "We agreed," she said.'
+    >>> resolve_pronouns(text, [(39, 42)], ["Joe Biden"])
+    ['Jill Smith']
+    """
+    out = list(speakers)
+    wanted: dict[int, str] = {}
+    for i, (s, e) in enumerate(mentions):
+        if s is None or e is None:
+            continue
+        if any(qs <= s < qe for qs, qe in quoted):
+            continue  # a pronoun inside a quotation ('"She was all woman," ...') is the quote's
+        said = text[s:e].lower()
+        if said in ("he", "she", "him", "her"):
+            wanted[i] = _PRONOUN_GENDER[_PRONOUN_WORDS[said]]
+        elif speakers[i] in ("he", "she"):  # "his decision": its owner
+            wanted[i] = _PRONOUN_GENDER[str(speakers[i])]
+    if not wanted:
+        return out
+    candidates = _antecedents(text, list(quoted))
+    genders = {a.name: a.gender for a in candidates}
+    for i, want in wanted.items():
+        start = int(mentions[i][0] or 0)
+        chosen, chosen_end = None, -1
+        for candidate in reversed(candidates):
+            if candidate.end > start:
+                continue
+            if start - candidate.end > _MAX_DISTANCE:
+                break
+            if candidate.gender == want:
+                chosen, chosen_end = candidate.name, candidate.end
+                break
+        previous = None if speakers[i] in ("he", "she") else speakers[i]
+        agrees = previous is not None and genders.get(previous, _name_gender(previous)) in (
+            want,
+            "unknown",
+        )
+        if agrees and previous is not None:
+            last_word = previous.split()[-1] if previous.split() else previous
+            seen_at = text.rfind(last_word, 0, start)
+            if chosen is None or (seen_at >= 0 and seen_at + len(last_word) >= chosen_end):
+                chosen = previous
+        out[i] = chosen
+    return out
+
+
+class _QuoteLike(Protocol):
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    fragments: tuple[tuple[int, int], ...]
+
+
+def article_speakers(text: str, quotes: Sequence[_QuoteLike]) -> list[str | None]:
+    """The speaker of each quote of one article, as the speakers table names it.
+
+    The one place the pipeline turns the extractor's speakers into speakers:
+
+    1. :func:`speaker_mention` cuts each speaker string back to the speaker, or rejects it
+       (None: the quote stays, unattributed);
+    2. :func:`resolve_pronouns` re-resolves "he"/"she" mentions (and a thing owned by
+       "his"/"her") to the nearest person of the same gender;
+    3. :func:`merge_speakers` merges the names of one person ("Richards" -> "Marie
+       Richards") and drops titles.
+
+    Parameters
+    ----------
+    text : str
+        The article.
+    quotes : sequence of Quote
+        :class:`analysis.quotes.Quote` objects (``speaker``, ``speaker_start``,
+        ``speaker_end``, ``fragments``), in any order.
+
+    Returns
+    -------
+    list of str or None
+        One speaker per quote, in the order given; None for an unattributed quote.
+    """
+    cleaned = [speaker_mention(q.speaker) for q in quotes]
+    resolved = resolve_pronouns(
+        text,
+        [(q.speaker_start, q.speaker_end) for q in quotes],
+        cleaned,
+        [f for q in quotes for f in q.fragments],
+    )
+    canonical = merge_speakers(resolved)
+    return [None if name is None else canonical[name] for name in resolved]
