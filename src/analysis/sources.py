@@ -93,6 +93,14 @@ class SourceProfile:
         groups. Inferred from wording and first names, not a statement of identity.
     is_anonymous : bool
         True for unnamed sources ("a Libyan commander", "officials").
+    gender_basis : str
+        What decided ``gender`` (:data:`GENDER_BASES`): ``"honorific"``, ``"pronoun"``,
+        ``"role noun"`` or ``"first name"``; ``""`` when the gender is unknown or for
+        organisations and groups.
+    origin_country : str
+        ISO 3166-1 alpha-2 code of the country the description gives the speaker, ``""``
+        when it names none (kept so that other articles can judge origin against their own
+        country).
     """
 
     description: str | None
@@ -101,6 +109,8 @@ class SourceProfile:
     origin: str
     gender: str | None
     is_anonymous: bool
+    gender_basis: str = ""
+    origin_country: str = ""
 
 
 # --------------------------------------------------------------------------- lexicons
@@ -787,6 +797,26 @@ def _source_type(phrases: Sequence[str], lex: _Lexicons) -> str:
     return fallback or "unknown"
 
 
+def _origin_country(phrases: Sequence[str], lex: _Lexicons) -> str:
+    """The country code of the leftmost country-bearing word of the phrases, or ""."""
+    for phrase in phrases:
+        matches = list(lex.places.finditer(phrase))
+        for i, match in enumerate(matches):
+            code = lex.place_info[match.group(1)][0]
+            after = phrase[match.end() : match.end() + 12]
+            if _LANGUAGE_USE.match(after):
+                continue
+            if (
+                i + 1 < len(matches)
+                and matches[i + 1].start() == match.end() + 1
+                and after[:1] == "-"
+            ):
+                continue
+            if code:
+                return code
+    return ""
+
+
 def _origin(phrases: Sequence[str], country: str, lex: _Lexicons) -> str:
     """Domestic/foreign from the leftmost country-bearing word, else a local/foreign cue."""
     for phrase in phrases:
@@ -817,14 +847,18 @@ def _origin(phrases: Sequence[str], country: str, lex: _Lexicons) -> str:
 # --------------------------------------------------------------------------- gender
 
 
-_PRONOUN = re.compile(r"\b(he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(he|she|his|himself|herself)\b", re.IGNORECASE)
+GENDER_BASES = ("honorific", "pronoun", "role noun", "first name", "correction", "")
+"""Values of ``gender_basis``: what decided a person's gender ("" when unknown)."""
 
 
 def _pronoun_after(text: str, end: int, lex: _Lexicons) -> str | None:
     """Gender of a pronoun that follows a name closely enough to refer to it.
 
-    Counted: a pronoun later in the same sentence with no capitalised word or quotation
-    mark in between ("Richards said she ..."), or a He/She opening the next sentence.
+    Counted: "he", "she", "his", "himself" or "herself" later in the same sentence with no
+    capitalised word or quotation mark in between ("Richards said she ..."), or a He/She
+    opening the next sentence. "her" and "him" are not counted: as objects they usually
+    refer to someone other than the sentence's subject ("Cooper thanked her").
     """
     window = text[end : end + 400]
     boundary = _SENTENCE_END.search(window)
@@ -837,7 +871,7 @@ def _pronoun_after(text: str, end: int, lex: _Lexicons) -> str | None:
         return None
     if boundary:
         following = window[boundary.end() :].split(maxsplit=1)
-        if following and following[0] in ("He", "She", "His", "Her"):
+        if following and following[0] in ("He", "She"):
             return lex.pronouns[following[0].lower()]
     return None
 
@@ -849,10 +883,12 @@ def _gender(
     mentions: Sequence[tuple[int, int]],
     descriptions: Sequence[str],
     lex: _Lexicons,
-) -> str:
+) -> tuple[str, str]:
+    """(gender, basis): an honorific, pronouns referring to the speaker, a gendered role
+    noun, then the first name; ("unknown", "") when none settles it."""
     title_words = title.split()
     if title_words and lex.titles.get(title_words[-1], "-") != "-":
-        return lex.titles[title_words[-1]]
+        return lex.titles[title_words[-1]], "honorific"
     words = name.split()
     spans: list[tuple[int, int]] = []
     if name:
@@ -862,7 +898,7 @@ def _gender(
         for start, _ in spans:
             before = text[max(0, start - 8) : start].split()
             if before and lex.titles.get(before[-1], "-") != "-":
-                return lex.titles[before[-1]]
+                return lex.titles[before[-1]], "honorific"
     votes = {"female": 0, "male": 0}
     for start, end in mentions:
         said = lex.pronouns.get(text[start:end].strip().lower())
@@ -873,15 +909,16 @@ def _gender(
         if said:
             votes[said] += 1
     if votes["female"] != votes["male"]:
-        return max(votes, key=votes.__getitem__)
+        return max(votes, key=votes.__getitem__), "pronoun"
     for phrase in [title, *descriptions]:
         match = lex.nouns.search(phrase)
         if match:
-            return lex.noun_gender[match.group(1).lower()]
+            return lex.noun_gender[match.group(1).lower()], "role noun"
     given = [w for w in words if w.lower() not in lex.particles]
     if len(given) >= 2:
-        return _first_name_gender(given[0].rstrip("."))
-    return "unknown"
+        gender = _first_name_gender(given[0].rstrip("."))
+        return gender, "first name" if gender != "unknown" else ""
+    return "unknown", ""
 
 
 # --------------------------------------------------------------------------- public
@@ -955,22 +992,25 @@ def profile_speaker(
         ]
         description = None if pronoun else speaker
         phrases = [] if pronoun else [speaker, *descriptions]
+    gender, gender_basis = (
+        _gender(
+            text,
+            title,
+            name,
+            mentions,
+            [speaker, *descriptions] if not named else descriptions,
+            lex,
+        )
+        if entity == "person"
+        else (None, "")
+    )
     return SourceProfile(
         description=description,
         entity=entity,
         source_type=_source_type(phrases, lex),
         origin=_origin(phrases, country, lex),
-        gender=(
-            _gender(
-                text,
-                title,
-                name,
-                mentions,
-                [speaker, *descriptions] if not named else descriptions,
-                lex,
-            )
-            if entity == "person"
-            else None
-        ),
+        gender=gender,
         is_anonymous=entity != "organisation" and not named and not pronoun,
+        gender_basis=gender_basis,
+        origin_country=_origin_country(phrases, lex),
     )
