@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.speakers import (
+    identity_key,
     is_name,
+    link_speakers,
     merge_speakers,
     name_form,
     resolve_pronouns,
@@ -360,3 +363,95 @@ def test_names_in_a_comparison_and_possessors_are_not_antecedents():
         text, [_at(text, "She"), _at(text, "He")], ["Qandeel Baloch", "Joe Biden"]
     )
     assert got == ["Qandeel Baloch", "Joe Biden"]
+
+
+# --------------------------------------------------------------------------- across articles
+
+
+@pytest.mark.parametrize(
+    ("speaker", "entity", "key"),
+    [
+        ("Donald Trump", "person", "donald trump"),
+        ("Donald J. Trump", "person", "donald trump"),
+        ("President Trump", "person", "trump"),
+        ("Recep Tayyip Erdoğan", "person", "recep tayyip erdogan"),
+        ("Erdogan", "person", "erdogan"),
+        ("the United States", "organisation", "country us"),
+        ("U.S.", "organisation", "country us"),
+        ("Vermont", "organisation", "vermont"),
+        ("the World Health Organization", "organisation", "world health organization"),
+    ],
+)
+def test_identity_key(speaker, entity, key):
+    assert identity_key(speaker, entity) == key
+
+
+def _speaker_rows(rows):
+    columns = ["article_id", "speaker", "entity", "is_anonymous", "source_type", "origin"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.assign(
+        speaker_key=table["speaker"].map(speaker_key),
+        n_quotes=1,
+        origin_country=["US" if o == "domestic" else "" for o in table["origin"]],
+        type_basis=["this article" if t != "unknown" else "" for t in table["source_type"]],
+        origin_basis=["this article" if o != "unknown" else "" for o in table["origin"]],
+    )
+
+
+def test_link_speakers_clusters_variants_and_keeps_descriptors_apart():
+    rows = _speaker_rows(
+        [
+            ("a1", "Donald Trump", "person", False, "official", "domestic"),
+            ("a2", "Donald J. Trump", "person", False, "unknown", "unknown"),
+            ("a3", "President Trump", "person", False, "official", "unknown"),
+            ("a4", "Erdoğan", "person", False, "unknown", "unknown"),
+            ("a5", "Recep Tayyip Erdogan", "person", False, "official", "unknown"),
+            ("a1", "police", "organisation", False, "official", "unknown"),
+            ("a2", "police", "organisation", False, "official", "unknown"),
+            ("a1", "officials", "group", True, "official", "unknown"),
+            ("a3", "officials", "group", True, "official", "unknown"),
+            ("a3", "The US", "organisation", False, "official", "unknown"),
+            ("a4", "the United States", "organisation", False, "official", "unknown"),
+            ("a4", "Hunter Biden", "person", False, "unknown", "unknown"),
+            ("a5", "Joe Biden", "person", False, "official", "unknown"),
+            ("a6", "Biden", "person", False, "unknown", "unknown"),
+        ]
+    )
+    got = link_speakers(rows, {"a1": "US", "a2": "US", "a3": "", "a4": "TR", "a5": ""})
+    pairs = zip(got["article_id"], got["speaker"], strict=True)
+    ids = dict(zip(pairs, got["speaker_id"], strict=True))
+    assert ids["a1", "Donald Trump"] == ids["a2", "Donald J. Trump"] == ids["a3", "President Trump"]
+    assert ids["a1", "Donald Trump"] == "donald trump"
+    assert ids["a4", "Erdoğan"] == ids["a5", "Recep Tayyip Erdogan"]
+    assert ids["a3", "The US"] == ids["a4", "the United States"]
+    # descriptors are never one speaker across articles
+    assert ids["a1", "police"] != ids["a2", "police"]
+    assert ids["a1", "officials"] != ids["a3", "officials"]
+    # "Biden" is ambiguous in this corpus (Joe and Hunter): left alone
+    assert ids["a6", "Biden"] not in (ids["a4", "Hunter Biden"], ids["a5", "Joe Biden"])
+    trump = got.loc[got["speaker_id"] == "donald trump"]
+    assert set(trump["aliases"]) == {"Donald J. Trump | Donald Trump | President Trump"}
+
+
+def test_link_speakers_lends_type_and_origin_without_overriding():
+    rows = _speaker_rows(
+        [
+            ("a1", "Nancy Pelosi", "person", False, "official", "domestic"),
+            ("a2", "Nancy Pelosi", "person", False, "unknown", "unknown"),
+            ("a3", "Nancy Pelosi", "person", False, "unknown", "unknown"),
+            ("a4", "Nancy Pelosi", "person", False, "civilian", "foreign"),
+            ("a5", "a resident", "person", True, "unknown", "unknown"),
+        ]
+    )
+    got = link_speakers(rows, {"a1": "US", "a2": "US", "a3": "GB", "a4": "FR", "a5": "US"})
+    got = got.set_index("article_id")
+    assert got.loc["a2", ["source_type", "origin", "type_basis", "origin_basis"]].tolist() == [
+        "official",
+        "domestic",
+        "another article",
+        "another article",
+    ]
+    assert got.loc["a3", ["origin", "origin_basis"]].tolist() == ["foreign", "another article"]
+    # what an article says itself stays
+    assert got.loc["a4", ["source_type", "type_basis"]].tolist() == ["civilian", "this article"]
+    assert got.loc["a5", ["source_type", "type_basis"]].tolist() == ["unknown", ""]

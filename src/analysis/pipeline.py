@@ -43,7 +43,7 @@ from analysis.errors import AnalysisError, DuplicateArticleError, RecordFormatEr
 from analysis.quotes import extract_quotes
 from analysis.segment import paragraph_sentences, split_paragraphs
 from analysis.sources import SOURCE_TYPES, profile_speaker
-from analysis.speakers import article_speakers, speaker_key
+from analysis.speakers import THIS_ARTICLE, article_speakers, link_speakers, speaker_key
 
 KINDS = pd.CategoricalDtype(["direct", "mixed", "indirect"], ordered=True)
 SOURCE_TYPE_DTYPE = pd.CategoricalDtype(list(SOURCE_TYPES), ordered=True)
@@ -82,6 +82,10 @@ QUOTE_DTYPES: dict[str, Any] = {
     "origin": ORIGINS,
     "gender": GENDERS,
     "is_anonymous": "boolean",
+    "speaker_id": "str",
+    "gender_basis": "str",
+    "type_basis": "str",
+    "origin_basis": "str",
 }
 """Columns of ``Results.quotes`` and their dtypes (sentiment columns, float64, follow)."""
 
@@ -97,8 +101,25 @@ SPEAKER_DTYPES: dict[str, Any] = {
     "origin": ORIGINS,
     "gender": GENDERS,
     "is_anonymous": "bool",
+    "speaker_id": "str",
+    "aliases": "str",
+    "gender_basis": "str",
+    "type_basis": "str",
+    "origin_basis": "str",
+    "origin_country": "str",
 }
 """Columns of ``Results.speakers`` and their dtypes."""
+
+SPEAKER_LINK_COLUMNS = [
+    "speaker_id",
+    "source_type",
+    "origin",
+    "gender",
+    "type_basis",
+    "origin_basis",
+    "gender_basis",
+]
+"""Speaker columns the corpus-level step (:func:`link_corpus`) may change, copied to quotes."""
 
 COUNT_COLUMNS = [
     "n_chars",
@@ -300,11 +321,12 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
         ]
         profile = profile_speaker(text, name, mentions, country=country)
         profiles[name] = profile
+        key = speaker_key(name) or name
         speakers.append(
             {
                 "article_id": article_id,
                 "speaker": name,
-                "speaker_key": speaker_key(name) or name,
+                "speaker_key": key,
                 "n_quotes": len(indices),
                 "n_words": sum(n_words[i] for i in indices),
                 "description": profile.description,
@@ -313,9 +335,16 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
                 "origin": profile.origin,
                 "gender": profile.gender,
                 "is_anonymous": profile.is_anonymous,
+                "speaker_id": f"{article_id}/{key}" if profile.is_anonymous else key,
+                "aliases": name,
+                "gender_basis": profile.gender_basis,
+                "type_basis": _basis(profile.source_type),
+                "origin_basis": _basis(profile.origin),
+                "origin_country": profile.origin_country,
             }
         )
 
+    speakers_by_name = {row["speaker"]: row for row in speakers}
     quotes = []
     memo = _Memo()  # one score per distinct string, sentence and paragraph of this article
     for i, quote in enumerate(found):
@@ -338,6 +367,10 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
             "origin": "unknown" if profile is None else profile.origin,
             "gender": None if profile is None else profile.gender,
             "is_anonymous": None if profile is None else profile.is_anonymous,
+            "speaker_id": None if name is None else speakers_by_name[name]["speaker_id"],
+            "gender_basis": "" if profile is None else profile.gender_basis,
+            "type_basis": "" if profile is None else _basis(profile.source_type),
+            "origin_basis": "" if profile is None else _basis(profile.origin),
         }
         if sentiment:
             row.update(_scores(quote.text, memo=memo))
@@ -357,6 +390,11 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
         fragments = [f for row in quotes for f in row["fragments"]]
         meta.update(_article_scores(text, fragments, memo=memo))
     return ArticleResult(meta, tuple(quotes), tuple(speakers), scored=sentiment)
+
+
+def _basis(value: str | None) -> str:
+    """``type_basis``/``origin_basis`` of a value read from the article itself."""
+    return THIS_ARTICLE if value not in (None, "unknown") else ""
 
 
 @dataclass(slots=True)
@@ -535,6 +573,37 @@ def _problems_table(earlier: pd.DataFrame | None, rows: list[dict[str, str]]) ->
     return pd.concat([earlier[PROBLEM_COLUMNS], new], ignore_index=True).astype("str")
 
 
+def link_corpus(results: Results) -> Results:
+    """The corpus-level speaker step: one ``speaker_id`` per person or organisation across
+    articles, and types and origins lent from the articles that describe them.
+
+    Runs :func:`analysis.speakers.link_speakers` on the speakers table (with each article's
+    country from the articles table) and copies :data:`SPEAKER_LINK_COLUMNS` to the quotes
+    of each (article_id, speaker). Needs the whole corpus: run it once, on the joined
+    results (``analyze`` does).
+    """
+    if results.speakers.empty:
+        return results
+    countries = dict(
+        zip(results.articles["article_id"], results.articles["country"].fillna(""), strict=True)
+    )
+    speakers = link_speakers(results.speakers, countries)[list(SPEAKER_DTYPES)].astype(
+        SPEAKER_DTYPES
+    )
+    linked = speakers[["article_id", "speaker", *SPEAKER_LINK_COLUMNS]]
+    quotes = results.quotes.drop(columns=SPEAKER_LINK_COLUMNS).merge(
+        linked, on=["article_id", "speaker"], how="left", validate="many_to_one"
+    )
+    quotes = quotes.assign(
+        source_type=quotes["source_type"].fillna("unknown"),
+        origin=quotes["origin"].fillna("unknown"),
+        type_basis=quotes["type_basis"].fillna(""),
+        origin_basis=quotes["origin_basis"].fillna(""),
+        gender_basis=quotes["gender_basis"].fillna(""),
+    )[list(results.quotes.columns)].astype({c: QUOTE_DTYPES[c] for c in SPEAKER_LINK_COLUMNS})
+    return Results(quotes, speakers, results.articles, results.problems)
+
+
 def concat_results(parts: Iterable[Results]) -> Results:
     """Join the Results of several chunks of one corpus into one, in the fixed row order.
 
@@ -638,7 +707,7 @@ def analyze(
             chunk = []
     if chunk or not parts:
         parts.append(combine(chunk, sentiment=sentiment))
-    results = concat_results(parts)
+    results = link_corpus(concat_results(parts))
     if earlier is not None and len(earlier):
         results = Results(
             results.quotes,

@@ -68,6 +68,9 @@ _FUNCTION_WORDS = frozenset({"of", "the", "for", "to", "in", "and", "at", "on", 
 _PREPOSITION = re.compile(r"\s+(?:of|for|at|from|in|with|to|on)\s+")
 _PARENTHETICAL = re.compile(r"\s*\([^()\n]{0,120}\)")
 _COMPOUND_GAP = re.compile(r"(?:['’]s?)?[\s-]+")
+_BRAND = re.compile(
+    r"(?!Mc|Mac|De|Di|Da|La|Le|Van|Von)[A-Z][a-z]+(?:[A-Z][a-z]+)+|[A-Z]{2,}-[A-Z]{2,}|\S+-TV"
+)
 _LANGUAGE_USE = re.compile(r"[-\s](?:language|speaking|speakers?)\b")
 _MAX_DESCRIPTION_WORDS = 25
 _MAX_TITLE_WORDS = 10
@@ -450,6 +453,8 @@ def _entity(speaker: str, name: str, lex: _Lexicons) -> str:
         return "group"
     if _is_pronoun(bare):
         return "person"
+    if _BRAND.fullmatch(bare):
+        return "organisation"  # "RealClearPolitics", "PolitiFact", "WSET-TV": brand names
     head_words = _PREPOSITION.split(bare, maxsplit=1)[0].split()
     if not head_words:
         return "person"
@@ -533,6 +538,23 @@ def is_place(name: str) -> bool:
     organisation): "Vermont", "Hong Kong", "Libyan"."""
     info = _lexicons().place_info.get(name)
     return info is not None and info[1] is None
+
+
+@functools.cache
+def _country_aliases() -> dict[str, str]:
+    names = {name.casefold(): code for name, code in _country_names().items()}
+    for line in load_lines("importer_country_aliases"):
+        name, _, code = line.partition("|")
+        names.setdefault(name.strip().casefold(), code.strip())
+    return names
+
+
+def country_code(name: str) -> str:
+    """ISO alpha-2 code when ``name`` is a country ("the United States", "U.S.", "Russia"),
+    else "" (regions and cities are not countries: "Vermont" -> "")."""
+    bare = _LEADING_THE.sub("", name.strip()).rstrip(".").casefold()
+    aliases = _country_aliases()
+    return aliases.get(bare) or aliases.get(f"{bare}.") or ""
 
 
 def known_organisation(name: str) -> bool:
@@ -687,10 +709,10 @@ def _title_before(text: str, start: int, lex: _Lexicons) -> str | None:
             and token not in lex.titles
         ):
             break
-        if lower in ("of", "for", "to"):
+        if lower in ("of", "for", "to", "from"):
             kept.append(token)
             continue
-        if lower == "the" and kept and kept[-1].lower() in ("of", "for", "to"):
+        if lower == "the" and kept and kept[-1].lower() in ("of", "for", "to", "from"):
             kept.append(token)
             continue
         if lower in lex.determiners or lower in lex.desc_start_stops or lower in lex.time_words:
@@ -700,7 +722,7 @@ def _title_before(text: str, start: int, lex: _Lexicons) -> str | None:
             continue
         break
     kept.reverse()
-    while kept and (kept[0].lower() in ("of", "for", "to", "the") or kept[0] in lex.titles):
+    while kept and (kept[0].lower() in ("of", "for", "to", "from", "the") or kept[0] in lex.titles):
         kept.pop(0)
     title = " ".join(kept)
     return title if title and _has_role(title, lex) else None

@@ -30,9 +30,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import pandas as pd
+
 from analysis.lexicons import load_lexicon, load_lines
-from analysis.names import fold, is_name, name_form, speaker_key, tidy, title_end
+from analysis.names import fold, is_name, key_words, name_form, speaker_key, tidy, title_end
 from analysis.sources import (
+    country_code,
     describes,
     first_name_gender,
     honorific_gender,
@@ -43,7 +46,10 @@ from analysis.sources import (
 )
 
 __all__ = [
+    "article_speakers",
+    "identity_key",
     "is_name",
+    "link_speakers",
     "merge_speakers",
     "name_form",
     "resolve_pronouns",
@@ -147,6 +153,20 @@ def merge_speakers(names: Iterable[str | None]) -> dict[str, str | None]:
         found = _single_person(longer, words, order)
         if found is not None:
             target[key] = found
+    # 3. A one-word name that opens exactly one organisation's name is that organisation
+    #    ("Ford" and "Ford Motor Company").
+    for key in named:
+        if len(words[key]) != 1 or key in target:
+            continue
+        opening = [
+            o
+            for o in named
+            if len(words[o]) > 1
+            and words[o][0] == words[key][0]
+            and source_noun_kind(words[o][-1]) == "organisation"
+        ]
+        if len(opening) == 1:
+            target[key] = opening[0]
 
     def resolve(key: str) -> str:
         for _ in range(len(target) + 1):
@@ -381,7 +401,8 @@ def _drop_place_before_name(words: list[str]) -> list[str]:
         bare_prefix = prefix.removeprefix("the ").removeprefix("The ")
         glued = is_place(bare_prefix) or known_organisation(bare_prefix)
         known_first = first_name_gender(rest[0].rstrip(".")) != "unknown"
-        if (glued and len(rest) <= 3) or (known_first and all(describes(w) for w in words[:k])):
+        titled = all(describes(w) or w.lower() in {"of", "for", "the", "and"} for w in words[:k])
+        if (glued and len(rest) <= 3) or (known_first and titled):
             return rest
     return words
 
@@ -762,3 +783,185 @@ def article_speakers(text: str, quotes: Sequence[_QuoteLike]) -> list[str | None
     )
     canonical = merge_speakers(resolved)
     return [None if name is None else canonical[name] for name in resolved]
+
+
+# --------------------------------------------------------------------------- across articles
+
+THIS_ARTICLE = "this article"
+ANOTHER_ARTICLE = "another article"
+CORRECTION = "correction"
+BASES = (THIS_ARTICLE, ANOTHER_ARTICLE, CORRECTION, "")
+"""Values of ``type_basis`` and ``origin_basis``: where a speaker's type or origin comes from."""
+
+_SOURCE_TYPE_ORDER = ("official", "military", "expert", "civilian", "business", "other")
+
+
+def identity_key(speaker: str, entity: str) -> str:
+    """The key two speakers of different articles must share (or extend) to be one.
+
+    Persons: the folded name without honorifics, titles ("President Trump" -> "trump") and
+    single-letter initials ("Donald J. Trump" -> "donald trump"). Organisations: a country
+    speaking is its country ("the United States", "U.S." -> "country us"); otherwise the
+    :func:`speaker_key`.
+
+    Examples
+    --------
+    >>> identity_key("Donald J. Trump", "person"), identity_key("President Trump", "person")
+    ('donald trump', 'trump')
+    >>> identity_key("The US", "organisation"), identity_key("Erdoğan", "person")
+    ('country us', 'erdogan')
+    """
+    if entity == "organisation":
+        code = country_code(speaker)
+        return f"country {code.lower()}" if code else speaker_key(speaker)
+    words = speaker.split()
+    words = words[title_end(words) :]
+    folded = key_words(" ".join(words))
+    if len(folded) > 2:
+        folded = [folded[0], *(w for w in folded[1:-1] if len(w) > 1), folded[-1]]
+    return " ".join(folded)
+
+
+def _person_clusters(keys: Iterable[str]) -> dict[str, str]:
+    """Person keys -> the key of their cluster.
+
+    Full names (two words or more) with the same first and last word are one person
+    ("recep tayyip erdogan", "recep erdogan"); a full name that is the tail of exactly one
+    longer one joins it ("tayyip erdogan"); a single word joins the one full name (or
+    cluster) ending in it when the corpus has exactly one ("trump" -> "donald trump"),
+    and stays apart when it has several ("biden" with "joe biden" and "hunter biden").
+    """
+    keys = sorted(set(keys), key=lambda k: (-len(k.split()), k))
+    parent: dict[str, str] = {}
+    by_first_last: dict[tuple[str, str], str] = {}
+    for key in keys:
+        words = key.split()
+        if len(words) < 2:
+            continue
+        root = by_first_last.setdefault((words[0], words[-1]), key)
+        parent[key] = root
+    roots = sorted(set(parent.values()), key=lambda k: (-len(k.split()), k))
+    for key in [k for k in keys if len(k.split()) >= 2 and parent[k] == k]:
+        words = key.split()
+        longer = {
+            parent[r]
+            for r in roots
+            if len(r.split()) > len(words) and r.split()[-len(words) :] == words
+        }
+        if len(longer) == 1:
+            target = longer.pop()
+            for k, root in parent.items():
+                if root == key:
+                    parent[k] = target
+    for key in keys:
+        if len(key.split()) != 1 or not key:
+            continue
+        ending = {root for k, root in parent.items() if k.split()[-1] == key}
+        parent[key] = ending.pop() if len(ending) == 1 else key
+    return parent
+
+
+def _mode(values: pd.Series, order: Sequence[str] = ()) -> str:
+    """The most frequent value; ties go to the first in ``order``, then alphabetical."""
+    counts = values.value_counts()
+    if counts.empty:
+        return ""
+    rank = {v: i for i, v in enumerate(order)}
+    best = sorted(counts.items(), key=lambda kv: (-kv[1], rank.get(kv[0], len(rank)), kv[0]))
+    return str(best[0][0])
+
+
+def link_speakers(speakers: pd.DataFrame, countries: Mapping[str, str]) -> pd.DataFrame:
+    """Give every speaker row a corpus-level ``speaker_id`` and lend types across articles.
+
+    Parameters
+    ----------
+    speakers : pandas.DataFrame
+        ``Results.speakers`` rows: ``article_id``, ``speaker``, ``speaker_key``,
+        ``n_quotes``, ``entity``, ``is_anonymous``, ``source_type``, ``origin``,
+        ``origin_country``, ``type_basis``, ``origin_basis``.
+    countries : mapping of str to str
+        article_id -> the article's country code ("" when unknown).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows with ``speaker_id``, ``aliases`` and, where the article leaves the
+        source type or origin unknown and other articles of the corpus describe the same
+        speaker, the type (most frequent among those articles) and the origin (from the
+        country those articles give, judged against this article's country), with
+        ``type_basis`` / ``origin_basis`` "another article". What an article says itself
+        is never overridden.
+
+    Notes
+    -----
+    Named persons and organisations are clustered across articles by
+    :func:`identity_key` and :func:`_person_clusters`; their ``speaker_id`` is the key of
+    the cluster's most quoted full spelling. Anonymous speakers and groups ("police",
+    "officials", "a source") are never merged across articles: their ``speaker_id`` is
+    ``"<article_id>/<speaker_key>"``. ``aliases`` lists the cluster's spellings, sorted,
+    joined by " | ".
+    """
+    table = speakers.copy()
+    if table.empty:
+        return table.assign(speaker_id=pd.Series(dtype="str"), aliases=pd.Series(dtype="str"))
+    named = (
+        ~table["is_anonymous"].astype(bool)
+        & table["entity"].isin(["person", "organisation"])
+        & table["speaker"].map(is_name)  # "the police", "the government": one per article
+    )
+    keys = pd.Series(
+        [identity_key(s, e) for s, e in zip(table["speaker"], table["entity"], strict=True)],
+        index=table.index,
+    )
+    cluster = pd.Series("", index=table.index)
+    persons = named & (table["entity"] == "person")
+    parent = _person_clusters(keys[persons])
+    cluster[persons] = "person:" + keys[persons].map(parent)
+    organisations = named & (table["entity"] == "organisation")
+    cluster[organisations] = "organisation:" + keys[organisations]
+    # organisations speaking for a country carry it
+    codes = table["speaker"].map(country_code)
+    table["origin_country"] = table["origin_country"].where(
+        table["origin_country"] != "", codes.where(organisations, "")
+    )
+
+    # one id per cluster: the key of its most quoted spelling with the most words
+    ids: dict[str, str] = {}
+    aliases: dict[str, str] = {}
+    for name, rows in table[named].groupby(cluster[named], sort=True):
+        spellings = rows.groupby("speaker")["n_quotes"].sum()
+        best = max(spellings.index, key=lambda s: (len(s.split()) > 1, spellings[s], -len(s), s))
+        ids[name] = speaker_key(best) or best
+        aliases[name] = " | ".join(sorted(spellings.index))
+    table["speaker_id"] = [
+        ids[c] if c else f"{a}/{k or s}"
+        for c, a, k, s in zip(
+            cluster, table["article_id"], table["speaker_key"], table["speaker"], strict=True
+        )
+    ]
+    table["aliases"] = [aliases.get(c, s) for c, s in zip(cluster, table["speaker"], strict=True)]
+
+    # lend type and origin from the articles that describe the speaker
+    said = table[named & (table["type_basis"] == THIS_ARTICLE)]
+    lent_type = said.groupby("speaker_id")["source_type"].agg(
+        lambda v: _mode(v.astype(str), _SOURCE_TYPE_ORDER)
+    )
+    known_country = table[named & (table["origin_country"] != "")]
+    lent_country = known_country.groupby("speaker_id")["origin_country"].agg(_mode)
+    unknown_type = named & (table["source_type"].astype(str) == "unknown")
+    new_type = table.loc[unknown_type, "speaker_id"].map(lent_type).dropna()
+    new_type = new_type[new_type != ""]
+    table["source_type"] = table["source_type"].astype(str)
+    table.loc[new_type.index, "source_type"] = new_type
+    table.loc[new_type.index, "type_basis"] = ANOTHER_ARTICLE
+    article_country = table["article_id"].map(countries).fillna("").str.upper()
+    unknown_origin = named & (table["origin"].astype(str) == "unknown") & (article_country != "")
+    code = table.loc[unknown_origin, "speaker_id"].map(lent_country).dropna()
+    code = code[code != ""]
+    table["origin"] = table["origin"].astype(str)
+    table.loc[code.index, "origin"] = [
+        "domestic" if c == article_country[i] else "foreign" for i, c in code.items()
+    ]
+    table.loc[code.index, "origin_basis"] = ANOTHER_ARTICLE
+    return table
