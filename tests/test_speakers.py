@@ -7,12 +7,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from analysis.errors import CorrectionsError
 from analysis.speakers import (
+    corrections_fingerprint,
+    find_corrections,
     identity_key,
     is_name,
     link_speakers,
     merge_speakers,
     name_form,
+    parse_corrections,
+    read_corrections,
     resolve_pronouns,
     speaker_key,
     speaker_mention,
@@ -455,3 +460,103 @@ def test_link_speakers_lends_type_and_origin_without_overriding():
     # what an article says itself stays
     assert got.loc["a4", ["source_type", "type_basis"]].tolist() == ["civilian", "this article"]
     assert got.loc["a5", ["source_type", "type_basis"]].tolist() == ["unknown", ""]
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+CORRECTIONS = """\
+# corrections for a test corpus
+- merge: [Donald J. Trump, Donald Trump]
+- organisation: Ford
+- speaker: Ann Lee
+  type: official
+  gender: female
+  origin: gb
+- not_attribution: a2:2
+"""
+
+
+def test_parse_corrections_reads_every_action_with_its_line():
+    got = parse_corrections(CORRECTIONS)
+    assert [(c.line, c.action, c.names) for c in got] == [
+        (2, "merge", ("Donald J. Trump", "Donald Trump")),
+        (3, "organisation", ("Ford",)),
+        (4, "speaker", ("Ann Lee",)),
+        (8, "not_attribution", ("a2:2",)),
+    ]
+    assert got[2].values == (("type", "official"), ("gender", "female"), ("origin", "GB"))
+    assert parse_corrections("") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- merge: [A]\n", r"x\.yaml:1: 'merge' needs a list of two names"),
+        ("- organisation: A\n- speaker: B\n  type: boss\n", r"x\.yaml:2: type 'boss' is not one"),
+        ("- speaker: B\n  gender: f\n", r"x\.yaml:1: gender 'f' is not one"),
+        ("- speaker: B\n  origin: USA\n", r"x\.yaml:1: origin 'USA' is not an ISO"),
+        ("- speaker: B\n", r"x\.yaml:1: 'speaker' needs one of"),
+        ("- rename: B\n", r"x\.yaml:1: a correction has exactly one of"),
+        ("- organisation: A\n  type: official\n", r"x\.yaml:1: unknown field\(s\) \['type'\]"),
+        ("- organisation: A\n- just text\n", r"x\.yaml:2: a correction is a mapping"),
+        ("merge: [A, B]\n", r"x\.yaml:1: expected a list"),
+        ("- merge: [A, B\n", r"x\.yaml:2: not valid YAML"),
+    ],
+)
+def test_bad_corrections_name_file_and_line(text, message):
+    with pytest.raises(CorrectionsError, match=message):
+        parse_corrections(text, source="x.yaml")
+
+
+def test_read_corrections_and_fingerprint(tmp_path):
+    path = tmp_path / "corrections.yaml"
+    assert find_corrections(tmp_path) is None and corrections_fingerprint(None) == ""
+    path.write_text(CORRECTIONS, encoding="utf-8")
+    assert find_corrections(tmp_path) == path
+    assert len(read_corrections(path)) == 4
+    before = corrections_fingerprint(path)
+    path.write_text(CORRECTIONS + "- organisation: Acme\n", encoding="utf-8")
+    assert corrections_fingerprint(path) != before and len(before) == 64
+
+
+def test_analyze_applies_corrections_last_and_lists_them(tmp_path):
+    from analysis.pipeline import analyze
+
+    table = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3"],
+            "country": ["US", "US", "GB"],
+            "text": [
+                'Donald J. Trump said, "We will win."',
+                'Ford said, "Sales rose." Ann Lee said, "No comment."',
+                'Donald Trump said, "Thank you."',
+            ],
+        }
+    )
+    plain = analyze(table, sentiment=False)
+    assert plain.corrections.empty
+    assert plain.speakers.set_index("speaker").loc["Ford", "entity"] == "person"
+    path = tmp_path / "corrections.yaml"
+    path.write_text(CORRECTIONS + "- organisation: Nobody\n", encoding="utf-8")
+    got = analyze(table, sentiment=False, corrections=path)
+    speakers = got.speakers.set_index(["article_id", "speaker"])
+    assert speakers.loc[("a2", "Ford"), ["entity", "is_anonymous"]].tolist() == [
+        "organisation",
+        False,
+    ]
+    assert pd.isna(speakers.loc[("a2", "Ford"), "gender"])
+    assert ("a2", "Ann Lee") not in speakers.index  # its one quote is no attribution
+    assert got.quotes.set_index("quote_id").loc["a2:2", "speaker"] is None or pd.isna(
+        got.quotes.set_index("quote_id").loc["a2:2", "speaker"]
+    )
+    assert got.articles.set_index("article_id").loc["a2", "n_speakers"] == 1
+    trump = got.quotes.loc[got.quotes["speaker"].str.contains("Trump", na=False)]
+    assert trump["speaker_id"].nunique() == 1
+    applied = got.corrections.set_index("line")
+    assert applied.loc[3, ["action", "n_speaker_rows", "n_quotes"]].tolist() == [
+        "organisation",
+        1,
+        1,
+    ]
+    assert applied.loc[9, ["target", "n_speaker_rows"]].tolist() == ["Nobody", 0]

@@ -70,3 +70,7 @@ class OutputError(AnalysisError):
 
 class UnsupportedFileError(CorpusError):
     """A file in the corpus folder is not an article format the loader reads."""
+
+
+class CorrectionsError(CorpusError):
+    """A speaker corrections file cannot be used; the source is ``<file>:<line>``."""

@@ -32,6 +32,7 @@ Choices (documented in the README):
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +44,16 @@ from analysis.errors import AnalysisError, DuplicateArticleError, RecordFormatEr
 from analysis.quotes import extract_quotes
 from analysis.segment import paragraph_sentences, split_paragraphs
 from analysis.sources import SOURCE_TYPES, profile_speaker
-from analysis.speakers import THIS_ARTICLE, article_speakers, link_speakers, speaker_key
+from analysis.speakers import (
+    APPLIED_COLUMNS,
+    THIS_ARTICLE,
+    Correction,
+    apply_corrections,
+    article_speakers,
+    link_speakers,
+    read_corrections,
+    speaker_key,
+)
 
 KINDS = pd.CategoricalDtype(["direct", "mixed", "indirect"], ordered=True)
 SOURCE_TYPE_DTYPE = pd.CategoricalDtype(list(SOURCE_TYPES), ordered=True)
@@ -180,12 +190,16 @@ class Results:
     problems : pandas.DataFrame
         The corpus loader's problems, then one row per article whose analysis failed:
         ``source``, ``error``, ``problem``.
+    corrections : pandas.DataFrame
+        The speaker corrections applied (:data:`analysis.speakers.APPLIED_COLUMNS`), one row
+        per row of the corrections file; empty without one.
     """
 
     quotes: pd.DataFrame
     speakers: pd.DataFrame
     articles: pd.DataFrame
     problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+    corrections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=APPLIED_COLUMNS))
 
 
 def count_words(text: str) -> int:
@@ -604,6 +618,42 @@ def link_corpus(results: Results) -> Results:
     return Results(quotes, speakers, results.articles, results.problems)
 
 
+def correct_results(results: Results, corrections: Sequence[Correction]) -> Results:
+    """Apply speaker corrections (:func:`analysis.speakers.read_corrections`) to linked
+    results: the last step of a run. Quotes follow their speaker's corrected columns, and
+    ``n_speakers`` of the articles a removed attribution touches is recounted.
+
+    Returns
+    -------
+    Results
+        With ``corrections`` listing every correction and how many rows it changed.
+    """
+    countries = dict(
+        zip(results.articles["article_id"], results.articles["country"].fillna(""), strict=True)
+    )
+    speakers, quotes, applied = apply_corrections(
+        results.speakers, results.quotes, countries, corrections
+    )
+    speakers = speakers.astype(SPEAKER_DTYPES).reset_index(drop=True)
+    copied = [*SPEAKER_LINK_COLUMNS, "is_anonymous"]
+    linked = speakers[["article_id", "speaker", *copied]]
+    quotes = quotes.drop(columns=copied).merge(
+        linked, on=["article_id", "speaker"], how="left", validate="many_to_one"
+    )
+    quotes = quotes.assign(
+        source_type=quotes["source_type"].astype(object).fillna("unknown"),
+        origin=quotes["origin"].astype(object).fillna("unknown"),
+        type_basis=quotes["type_basis"].fillna(""),
+        origin_basis=quotes["origin_basis"].fillna(""),
+        gender_basis=quotes["gender_basis"].fillna(""),
+    )[list(results.quotes.columns)].astype({c: QUOTE_DTYPES[c] for c in copied})
+    counts = speakers.groupby("article_id").size()
+    articles = results.articles.assign(
+        n_speakers=results.articles["article_id"].map(counts).fillna(0).astype("int64")
+    )
+    return Results(quotes, speakers, articles, results.problems, applied)
+
+
 def concat_results(parts: Iterable[Results]) -> Results:
     """Join the Results of several chunks of one corpus into one, in the fixed row order.
 
@@ -661,7 +711,12 @@ def iter_records(articles: Any) -> Iterator[Mapping[str, Any]]:
 
 
 def analyze(
-    corpus: Any, *, sentiment: bool = True, strict: bool = False, chunk_size: int = 2000
+    corpus: Any,
+    *,
+    sentiment: bool = True,
+    strict: bool = False,
+    chunk_size: int = 2000,
+    corrections: str | os.PathLike[str] | Sequence[Correction] | None = None,
 ) -> Results:
     """Analyse every article of a corpus.
 
@@ -677,6 +732,10 @@ def analyze(
         ``Results.problems``.
     chunk_size : int, optional
         Articles turned into tables at a time; does not change the result.
+    corrections : path or sequence of Correction, optional
+        A speaker corrections file (``corrections.yaml``, see
+        :func:`analysis.speakers.parse_corrections`), applied as the last step;
+        :func:`analysis.speakers.find_corrections` finds the one of a corpus folder.
 
     Returns
     -------
@@ -708,11 +767,16 @@ def analyze(
     if chunk or not parts:
         parts.append(combine(chunk, sentiment=sentiment))
     results = link_corpus(concat_results(parts))
+    if corrections is not None:
+        if isinstance(corrections, (str, os.PathLike)):
+            corrections = read_corrections(corrections)
+        results = correct_results(results, corrections)
     if earlier is not None and len(earlier):
         results = Results(
             results.quotes,
             results.speakers,
             results.articles,
             _problems_table(earlier, results.problems.to_dict("records")),
+            results.corrections,
         )
     return results

@@ -25,13 +25,16 @@ people with the same full name are one speaker across articles; a name spelled t
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import pandas as pd
 
+from analysis.errors import CorrectionsError
 from analysis.lexicons import load_lexicon, load_lines
 from analysis.names import fold, is_name, key_words, name_form, speaker_key, tidy, title_end
 from analysis.sources import (
@@ -965,3 +968,294 @@ def link_speakers(speakers: pd.DataFrame, countries: Mapping[str, str]) -> pd.Da
     ]
     table.loc[code.index, "origin_basis"] = ANOTHER_ARTICLE
     return table
+
+
+# --------------------------------------------------------------------------- corrections
+
+CORRECTIONS_FILE = "corrections.yaml"
+"""Name of the corrections file, in the corpus folder (or beside a one-file corpus)."""
+
+CORRECTION_ACTIONS = ("merge", "organisation", "speaker", "not_attribution")
+_SPEAKER_FIELDS = ("type", "gender", "origin")
+_GENDERS = ("female", "male", "unknown")
+APPLIED_COLUMNS = ["line", "action", "target", "value", "n_speaker_rows", "n_quotes"]
+"""Columns of the applied-corrections table (``Results.corrections``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One row of a corrections file.
+
+    Attributes
+    ----------
+    line : int
+        Line of the file the row starts on.
+    action : str
+        ``"merge"`` (``names`` are one speaker, the last one's id is kept),
+        ``"organisation"`` (``names[0]`` is an organisation), ``"speaker"`` (set
+        ``values``: ``type``, ``gender``, ``origin`` as an ISO country code) or
+        ``"not_attribution"`` (``names`` are quote ids that are no attributions).
+    names : tuple of str
+        The speaker names or quote ids the row is about.
+    values : tuple of (str, str)
+        For ``"speaker"``: the (field, value) pairs to set.
+    """
+
+    line: int
+    action: str
+    names: tuple[str, ...]
+    values: tuple[tuple[str, str], ...] = ()
+
+
+def find_corrections(corpus_path: str | Path) -> Path | None:
+    """The corrections file of a corpus: ``corrections.yaml`` in the corpus folder, or in
+    the folder of a one-file corpus; None when there is none."""
+    path = Path(corpus_path)
+    folder = path if path.is_dir() else path.parent
+    found = folder / CORRECTIONS_FILE
+    return found if found.is_file() else None
+
+
+def corrections_fingerprint(path: str | Path | None) -> str:
+    """SHA-256 of the corrections file's bytes ("" without a file): part of a run's hash, so
+    that editing the file re-runs what it touches."""
+    if path is None or not Path(path).is_file():
+        return ""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_corrections(path: str | Path) -> tuple[Correction, ...]:
+    """Read and check a corrections file (see :func:`parse_corrections` for the format).
+
+    Raises
+    ------
+    CorrectionsError
+        When the file cannot be read, or a row is malformed (the error names file and line).
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise CorrectionsError(str(path), f"cannot read the corrections file ({err})") from err
+    return parse_corrections(text, source=str(path))
+
+
+def parse_corrections(text: str, *, source: str = CORRECTIONS_FILE) -> tuple[Correction, ...]:
+    """Parse the YAML of a corrections file: a list with one mapping per correction.
+
+    .. code-block:: yaml
+
+        - merge: [Donald J. Trump, Donald Trump]   # one speaker; the last name's id is kept
+        - organisation: Ford                       # this name is an organisation
+        - speaker: Bernie Sanders                  # set its type, gender and/or origin
+          type: official
+          gender: male
+          origin: US                               # the speaker's country, ISO alpha-2
+        - not_attribution: wikinews-2019-01-04-x:3 # a quote_id (or a list of them)
+
+    Names are matched as the speakers table writes them, case, accents, dots and
+    honorifics ignored (:func:`speaker_key`), or by ``speaker_id``.
+
+    Raises
+    ------
+    CorrectionsError
+        Naming ``<source>:<line>`` and the problem, for the first malformed row.
+    """
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        raise CorrectionsError(where, f"not valid YAML ({getattr(err, 'problem', err)})") from err
+    if root is None:
+        return ()
+    if not isinstance(root, yaml.SequenceNode):
+        raise CorrectionsError(
+            f"{source}:{root.start_mark.line + 1}", "expected a list of corrections ('- ...')"
+        )
+    found = []
+    for node in root.value:
+        line = node.start_mark.line + 1
+        where = f"{source}:{line}"
+        if not isinstance(node, yaml.MappingNode):
+            raise CorrectionsError(
+                where, f"a correction is a mapping with one of {CORRECTION_ACTIONS}"
+            )
+        row = {}
+        for key_node, value_node in node.value:
+            row[str(key_node.value)] = _scalar_or_list(value_node, where)
+        found.append(_correction(row, line, where))
+    return tuple(found)
+
+
+def _scalar_or_list(node, where: str) -> str | list[str]:
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value).strip()
+    if isinstance(node, yaml.SequenceNode) and all(
+        isinstance(item, yaml.ScalarNode) for item in node.value
+    ):
+        return [str(item.value).strip() for item in node.value]
+    raise CorrectionsError(where, "values are names, codes or lists of names")
+
+
+def _correction(row: dict[str, str | list[str]], line: int, where: str) -> Correction:
+    actions = [a for a in CORRECTION_ACTIONS if a in row]
+    if len(actions) != 1:
+        raise CorrectionsError(
+            where,
+            f"a correction has exactly one of {list(CORRECTION_ACTIONS)}, found {sorted(row)}",
+        )
+    action = actions[0]
+    target = row[action]
+    names = tuple(target) if isinstance(target, list) else (target,)
+    if not all(names):
+        raise CorrectionsError(where, f"'{action}' needs a non-empty name")
+    extra = sorted(set(row) - {action, *(_SPEAKER_FIELDS if action == "speaker" else ())})
+    if extra:
+        raise CorrectionsError(where, f"unknown field(s) {extra} for '{action}'")
+    if action == "merge" and len(names) < 2:
+        raise CorrectionsError(where, "'merge' needs a list of two names or more")
+    if action in ("organisation", "speaker") and len(names) != 1:
+        raise CorrectionsError(where, f"'{action}' takes one name")
+    values: list[tuple[str, str]] = []
+    if action == "speaker":
+        for field_name in _SPEAKER_FIELDS:
+            if field_name not in row:
+                continue
+            value = row[field_name]
+            if not isinstance(value, str):
+                raise CorrectionsError(where, f"'{field_name}' takes one value")
+            if field_name == "type" and value not in (*_SOURCE_TYPE_ORDER, "unknown"):
+                raise CorrectionsError(
+                    where, f"type {value!r} is not one of {[*_SOURCE_TYPE_ORDER, 'unknown']}"
+                )
+            if field_name == "gender" and value not in _GENDERS:
+                raise CorrectionsError(where, f"gender {value!r} is not one of {list(_GENDERS)}")
+            if field_name == "origin" and not re.fullmatch(r"[A-Za-z]{2}", value):
+                raise CorrectionsError(
+                    where, f"origin {value!r} is not an ISO 3166-1 alpha-2 country code"
+                )
+            values.append((field_name, value.upper() if field_name == "origin" else value))
+        if not values:
+            raise CorrectionsError(where, f"'speaker' needs one of {list(_SPEAKER_FIELDS)}")
+    return Correction(line, action, names, tuple(values))
+
+
+def _matching(table: pd.DataFrame, name: str) -> pd.Series:
+    """Rows of a speakers or quotes table that a correction's name designates."""
+    key = speaker_key(name) or name
+    keys = table["speaker"].fillna("").map(lambda s: speaker_key(s) or s)
+    return (keys == key) | (table["speaker_id"].fillna("") == key)
+
+
+def apply_corrections(
+    speakers: pd.DataFrame,
+    quotes: pd.DataFrame,
+    countries: Mapping[str, str],
+    corrections: Sequence[Correction],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Apply corrections, in file order, to linked speakers and quotes tables.
+
+    Parameters
+    ----------
+    speakers, quotes : pandas.DataFrame
+        ``Results.speakers`` and ``Results.quotes`` after :func:`link_speakers`.
+    countries : mapping of str to str
+        article_id -> the article's country code, to turn a corrected origin country into
+        domestic/foreign.
+    corrections : sequence of Correction
+        From :func:`read_corrections`.
+
+    Returns
+    -------
+    (speakers, quotes, applied)
+        The corrected tables (a quote that is no attribution loses its speaker; a speaker
+        left with no quote loses its row; corrected values get the basis "correction"),
+        and one row per correction (:data:`APPLIED_COLUMNS`) with the number of speaker
+        rows and quotes it changed (0 when its names match nothing in this corpus).
+    """
+    speakers = speakers.copy()
+    quotes = quotes.copy()
+    for column in ("source_type", "origin", "gender", "entity"):
+        if column in speakers:
+            speakers[column] = speakers[column].astype(object)
+    applied = []
+    for fix in corrections:
+        n_rows = n_quotes = 0
+        if fix.action == "not_attribution":
+            hit = quotes["quote_id"].isin(fix.names)
+            n_quotes = int(hit.sum())
+            pairs = quotes.loc[hit & quotes["speaker"].notna(), ["article_id", "speaker"]]
+            quotes.loc[hit, ["speaker", "speaker_id"]] = None
+            for article_id, speaker in pairs.itertuples(index=False):
+                row = (speakers["article_id"] == article_id) & (speakers["speaker"] == speaker)
+                left = quotes.loc[
+                    (quotes["article_id"] == article_id) & (quotes["speaker"] == speaker)
+                ]
+                speakers.loc[row, "n_quotes"] = len(left)
+                speakers.loc[row, "n_words"] = int(left["n_words"].sum())
+                n_rows += int(row.sum())
+            speakers = speakers.loc[speakers["n_quotes"] > 0]
+        elif fix.action == "merge":
+            last = _matching(speakers, fix.names[-1])
+            target = (
+                speakers.loc[last, "speaker_id"].iloc[0]
+                if last.any()
+                else speaker_key(fix.names[-1])
+            )
+            hit = pd.Series(False, index=speakers.index)
+            for name in fix.names:
+                hit |= _matching(speakers, name)
+            n_rows = int(hit.sum())
+            speakers.loc[hit, "speaker_id"] = target
+            merged = speakers["speaker_id"] == target
+            aliases = sorted(
+                {a for text in speakers.loc[merged, "aliases"] for a in text.split(" | ")}
+                | set(speakers.loc[merged, "speaker"])
+            )
+            speakers.loc[merged, "aliases"] = " | ".join(aliases)
+        elif fix.action == "organisation":
+            hit = _matching(speakers, fix.names[0])
+            n_rows = int(hit.sum())
+            speakers.loc[hit, "entity"] = "organisation"
+            speakers.loc[hit, "is_anonymous"] = False
+            speakers.loc[hit, "gender"] = None
+            speakers.loc[hit, "gender_basis"] = ""
+        else:  # speaker
+            hit = _matching(speakers, fix.names[0])
+            n_rows = int(hit.sum())
+            for field_name, value in fix.values:
+                if field_name == "type":
+                    speakers.loc[hit, "source_type"] = value
+                    speakers.loc[hit, "type_basis"] = CORRECTION
+                elif field_name == "gender":
+                    speakers.loc[hit, "gender"] = value
+                    speakers.loc[hit, "gender_basis"] = CORRECTION
+                else:
+                    country = speakers.loc[hit, "article_id"].map(countries).fillna("").str.upper()
+                    speakers.loc[hit, "origin_country"] = value
+                    speakers.loc[hit, "origin"] = [
+                        "unknown" if not c else "domestic" if c == value else "foreign"
+                        for c in country
+                    ]
+                    speakers.loc[hit, "origin_basis"] = CORRECTION
+        if fix.action != "not_attribution":
+            changed = speakers.loc[hit, ["article_id", "speaker"]]
+            n_quotes = int(
+                quotes.merge(changed, on=["article_id", "speaker"], how="inner").shape[0]
+            )
+        values = "; ".join(f"{k}={v}" for k, v in fix.values)
+        applied.append(
+            {
+                "line": fix.line,
+                "action": fix.action,
+                "target": " | ".join(fix.names),
+                "value": values,
+                "n_speaker_rows": n_rows,
+                "n_quotes": n_quotes,
+            }
+        )
+    return speakers, quotes, pd.DataFrame(applied, columns=APPLIED_COLUMNS)
