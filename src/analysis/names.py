@@ -173,6 +173,14 @@ def name_form(speaker: str) -> str | None:
             and words[i - 2][:1].isupper()
         ):
             i -= 1  # a particle between capitalised words: "Asruf el Qat", "Department of State"
+        elif (
+            word == "the"
+            and i < len(words)
+            and i >= 3
+            and words[i - 2] == "of"
+            and words[i - 3][:1].isupper()
+        ):
+            i -= 2  # "Suman Haripriya of the Hajo", "Bank of the West"
         else:
             break
     run = words[i:]

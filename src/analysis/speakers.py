@@ -521,7 +521,22 @@ def speaker_mention(speaker: str | None) -> str | None:
         or (len(named) == 1 and lowered[-1] in _QUANTIFIERS | _OPENERS | {"the", "a", "an"})
     ):
         return None  # "The Supreme Court decision", "Presidential Debates", "Some"
-    return " ".join(words)
+    return " ".join(_without_affiliation(words))
+
+
+def _without_affiliation(words: list[str]) -> list[str]:
+    """A person's name without the body after it: "Mike Ryan of the World Health
+    Organization" -> "Mike Ryan" (the profile reads the affiliation from the text)."""
+    for i, word in enumerate(words):
+        if word not in ("of", "from", "at") or i < 2:
+            continue
+        name = words[:i]
+        if all(w[:1].isupper() and not describes(w) for w in name) and (
+            source_noun_kind(name[-1]) is None
+        ):
+            return name
+        break
+    return words
 
 
 @functools.cache
@@ -745,6 +760,32 @@ def resolve_pronouns(
     return out
 
 
+_NEXT_WORD = re.compile(r"(?:['’]s)?\s+([a-z]+)\b")
+_OWNER_BEFORE = re.compile(r"\b([Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+$")
+
+
+def _in_context(text: str, quote: _QuoteLike, speaker: str | None) -> str | None:
+    """The speaker with what the words around its mention say about it.
+
+    - A name that modifies a source noun after it is that source: "Northamptonshire
+      police", "the Montreal team's data" -> "Montreal team".
+    - A name owned by a pronoun is the owner's ("her Twitter account"): the pronoun, resolved
+      like one.
+    """
+    start, end = quote.speaker_start, quote.speaker_end
+    if speaker is None or start is None or end is None or not speaker[:1].isupper():
+        return speaker
+    if text[start:end].strip() != speaker:
+        return speaker  # resolved, or cut back from a longer mention: keep it
+    following = _NEXT_WORD.match(text, end)
+    if following and source_noun_kind(following.group(1)) is not None:
+        return f"{speaker} {following.group(1)}"
+    owner = _OWNER_BEFORE.search(text, max(0, start - 8), start)
+    if owner and source_noun_kind(speaker.split()[-1]) is None:
+        return _OWNER_PRONOUNS[owner.group(1).lower()]
+    return speaker
+
+
 class _QuoteLike(Protocol):
     speaker: str | None
     speaker_start: int | None
@@ -777,7 +818,7 @@ def article_speakers(text: str, quotes: Sequence[_QuoteLike]) -> list[str | None
     list of str or None
         One speaker per quote, in the order given; None for an unattributed quote.
     """
-    cleaned = [speaker_mention(q.speaker) for q in quotes]
+    cleaned = [_in_context(text, q, speaker_mention(q.speaker)) for q in quotes]
     resolved = resolve_pronouns(
         text,
         [(q.speaker_start, q.speaker_end) for q in quotes],
