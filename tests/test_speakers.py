@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 
 from analysis.errors import CorrectionsError
 from analysis.speakers import (
+    article_speakers,
     corrections_fingerprint,
     find_corrections,
     identity_key,
@@ -560,3 +563,43 @@ def test_analyze_applies_corrections_last_and_lists_them(tmp_path):
         1,
     ]
     assert applied.loc[9, ["target", "n_speaker_rows"]].tolist() == ["Nobody", 0]
+
+
+# --------------------------------------------------------------------------- the words around a mention
+
+
+@dataclass(frozen=True)
+class _Q:
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    fragments: tuple[tuple[int, int], ...] = ()
+
+
+def _quote_at(text: str, mention: str, speaker: str | None = None) -> _Q:
+    start = text.index(mention)
+    return _Q(mention if speaker is None else speaker, start, start + len(mention))
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "expected"),
+    [
+        ("Northamptonshire police said the car came from the base.", "Northamptonshire",
+         "Northamptonshire police"),
+        ("The Montreal team's data showed water.", "Montreal", "Montreal team"),
+        ("The United States Department of Health and Human Services declared an emergency.",
+         "Human Services", "The United States Department of Health and Human Services"),
+        ("The Islamic State of Iraq and the Levant claimed the attack.",
+         "the Levant", "The Islamic State of Iraq and the Levant"),
+        ("Pelosi and Schumer said no.", "Schumer", "Schumer"),
+        ("Suman Haripriya of the Hajo assembly said it cures.", "Suman Haripriya of the Hajo",
+         "Suman Haripriya"),
+    ],
+)  # fmt: skip
+def test_article_speakers_read_the_words_around_a_mention(text, mention, expected):
+    assert article_speakers(text, [_quote_at(text, mention)]) == [expected]
+
+
+def test_a_name_owned_by_a_pronoun_is_the_owners():
+    text = 'Wanda Vazquez spoke. In a statement posted to her Twitter account she wrote "yes".'
+    assert article_speakers(text, [_quote_at(text, "Twitter")]) == ["Wanda Vazquez"]

@@ -187,6 +187,6 @@ def name_form(speaker: str) -> str | None:
     if not run:
         return name
     cut = title_end(run)
-    if cut and len(run) - cut >= 2:
+    if cut and len(run) - cut >= 2 and run[cut][:1].isupper():  # not "Speaker| of the House"
         run = run[cut:]
     return " ".join(run)

@@ -773,10 +773,17 @@ def _in_context(text: str, quote: _QuoteLike, speaker: str | None) -> str | None
       like one.
     """
     start, end = quote.speaker_start, quote.speaker_end
-    if speaker is None or start is None or end is None or not speaker[:1].isupper():
+    if speaker is None or start is None or end is None:
         return speaker
+    if not any(w[:1].isupper() for w in speaker.split()[:2]):
+        return speaker  # a descriptor ("the police"), or a pronoun
     if text[start:end].strip() != speaker:
         return speaker  # resolved, or cut back from a longer mention: keep it
+    whole = _whole_name(text, start, end)
+    if whole != (start, end):
+        longer = speaker_mention(text[whole[0] : whole[1]])
+        if longer:
+            return longer  # "Human Services" of "Department of Health and Human Services"
     following = _NEXT_WORD.match(text, end)
     if following and source_noun_kind(following.group(1)) is not None:
         return f"{speaker} {following.group(1)}"
@@ -784,6 +791,42 @@ def _in_context(text: str, quote: _QuoteLike, speaker: str | None) -> str | None
     if owner and source_noun_kind(speaker.split()[-1]) is None:
         return _OWNER_PRONOUNS[owner.group(1).lower()]
     return speaker
+
+
+_CONNECTORS = frozenset({"of", "for", "and", "the", "&"})
+_TOKEN = re.compile(r"\S+")
+
+
+def _whole_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the capitalised name a mention is part of, joined by "of"/"for"
+    ("the Centers" -> "the Centers for Disease Control and Prevention", "the Levant" ->
+    "Islamic State of Iraq and the Levant"); the mention's own span when there is none."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 120)
+    before = [(m.start(), m.group()) for m in _TOKEN.finditer(text, line_start, start)]
+    new_start, chain = start, []
+    while before:
+        pos, word = before.pop()
+        if word[-1:] in ',.;:!?"”)' or not (word[:1].isupper() or word in _CONNECTORS):
+            break
+        chain.append(word)
+        if word[:1].isupper():
+            new_start = pos
+    if not any(w in ("of", "for") for w in chain[: len(chain)]):
+        new_start = start
+    new_end, chain = end, []
+    for match in _TOKEN.finditer(text, end, min(len(text), end + 120)):
+        word = match.group()
+        bare = word.rstrip(',.;:!?"”)')
+        if not (bare[:1].isupper() or bare in _CONNECTORS):
+            break
+        chain.append(bare)
+        if bare[:1].isupper():
+            new_end = match.start() + len(bare)
+        if bare != word:
+            break
+    if not chain or chain[0] not in ("of", "for"):
+        new_end = end
+    return new_start, new_end
 
 
 class _QuoteLike(Protocol):
