@@ -384,6 +384,7 @@ def test_names_in_a_comparison_and_possessors_are_not_antecedents():
         ("President Trump", "person", "trump"),
         ("Recep Tayyip Erdoğan", "person", "recep tayyip erdogan"),
         ("Erdogan", "person", "erdogan"),
+        ("Volodymyr Zelenskyy", "person", "volodymyr zelensky"),
         ("the United States", "organisation", "country us"),
         ("U.S.", "organisation", "country us"),
         ("Vermont", "organisation", "vermont"),
@@ -423,6 +424,9 @@ def test_link_speakers_clusters_variants_and_keeps_descriptors_apart():
             ("a4", "Hunter Biden", "person", False, "unknown", "unknown"),
             ("a5", "Joe Biden", "person", False, "official", "unknown"),
             ("a6", "Biden", "person", False, "unknown", "unknown"),
+            ("a1", "The WHO", "organisation", False, "official", "unknown"),
+            ("a2", "the World Health Organization", "organisation", False, "official", "unknown"),
+            ("a3", "WTO", "organisation", False, "official", "unknown"),
         ]
     )
     got = link_speakers(rows, {"a1": "US", "a2": "US", "a3": "", "a4": "TR", "a5": ""})
@@ -437,6 +441,8 @@ def test_link_speakers_clusters_variants_and_keeps_descriptors_apart():
     assert ids["a1", "officials"] != ids["a3", "officials"]
     # "Biden" is ambiguous in this corpus (Joe and Hunter): left alone
     assert ids["a6", "Biden"] not in (ids["a4", "Hunter Biden"], ids["a5", "Joe Biden"])
+    assert ids["a1", "The WHO"] == ids["a2", "the World Health Organization"]
+    assert ids["a3", "WTO"] == "wto"  # no name in this corpus has those initials
     trump = got.loc[got["speaker_id"] == "donald trump"]
     assert set(trump["aliases"]) == {"Donald J. Trump | Donald Trump | President Trump"}
 
@@ -603,3 +609,21 @@ def test_article_speakers_read_the_words_around_a_mention(text, mention, expecte
 def test_a_name_owned_by_a_pronoun_is_the_owners():
     text = 'Wanda Vazquez spoke. In a statement posted to her Twitter account she wrote "yes".'
     assert article_speakers(text, [_quote_at(text, "Twitter")]) == ["Wanda Vazquez"]
+
+
+# --------------------------------------------------------------------------- the hand check
+
+
+def test_speaker_check_judgements_are_complete_and_add_up():
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "speaker_check" / "judgements.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert list(table.columns) == ["sample", "article_id", "speaker", "judgement"]
+    assert set(table["judgement"]) <= {"source", "source_garbled", "not_source"}
+    assert (table.groupby("sample").size() == 100).all()
+    assert not table.duplicated(["sample", "article_id", "speaker"]).any()
+    junk = table.loc[table["judgement"] == "not_source"].groupby("sample").size()
+    # the figures in the README of tests/data/speaker_check and in the project README
+    assert junk.get("before_seed15", 0) == 12 and junk.get("before_seed7", 0) == 18
+    assert junk.get("after_seed7", 0) == 2

@@ -889,7 +889,9 @@ def identity_key(speaker: str, entity: str) -> str:
     Persons: the folded name without honorifics, titles ("President Trump" -> "trump") and
     single-letter initials ("Donald J. Trump" -> "donald trump"). Organisations: a country
     speaking is its country ("the United States", "U.S." -> "country us"); otherwise the
-    :func:`speaker_key`.
+    :func:`speaker_key` (an acronym joins the one name of the corpus whose initials it is:
+    "WHO" = "World Health Organization"). A doubled letter at the end of a surname is one
+    ("Zelenskyy" = "Zelensky").
 
     Examples
     --------
@@ -906,7 +908,29 @@ def identity_key(speaker: str, entity: str) -> str:
     folded = key_words(" ".join(words))
     if len(folded) > 2:
         folded = [folded[0], *(w for w in folded[1:-1] if len(w) > 1), folded[-1]]
+    if folded:
+        folded[-1] = _DOUBLED.sub(r"\1", folded[-1])  # "Zelenskyy" = "Zelensky"
     return " ".join(folded)
+
+
+_DOUBLED = re.compile(r"(\w)\1+")
+_ORG_FILLERS = frozenset({"of", "the", "for", "and", "&"})
+
+
+def _acronym_clusters(keys: Iterable[str]) -> dict[str, str]:
+    """Organisation keys -> the key they stand for when an acronym matches exactly one
+    longer name's initials ("who" -> "world health organization")."""
+    keys = set(keys)
+    initials: dict[str, set[str]] = {}
+    for key in keys:
+        words = [w for w in key.split() if w not in _ORG_FILLERS]
+        if len(words) >= 2:
+            initials.setdefault("".join(w[0] for w in words), set()).add(key)
+    parent = {}
+    for key in keys:
+        if " " not in key and len(initials.get(key, ())) == 1:
+            parent[key] = next(iter(initials[key]))
+    return parent
 
 
 def _person_clusters(keys: Iterable[str]) -> dict[str, str]:
@@ -1006,7 +1030,8 @@ def link_speakers(speakers: pd.DataFrame, countries: Mapping[str, str]) -> pd.Da
     parent = _person_clusters(keys[persons])
     cluster[persons] = "person:" + keys[persons].map(parent)
     organisations = named & (table["entity"] == "organisation")
-    cluster[organisations] = "organisation:" + keys[organisations]
+    acronyms = _acronym_clusters(keys[organisations])
+    cluster[organisations] = "organisation:" + keys[organisations].map(lambda k: acronyms.get(k, k))
     # organisations speaking for a country carry it
     codes = table["speaker"].map(country_code)
     table["origin_country"] = table["origin_country"].where(
