@@ -627,3 +627,25 @@ def test_speaker_check_judgements_are_complete_and_add_up():
     # the figures in the README of tests/data/speaker_check and in the project README
     assert junk.get("before_seed15", 0) == 12 and junk.get("before_seed7", 0) == 18
     assert junk.get("after_seed7", 0) == 2
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Footage from the City University Student Union", "the City University Student Union"),
+        ("a statement by the Interior Ministry", "the Interior Ministry"),
+        ("footage from the scene", None),
+        ("along with the American Civil Liberties Union", "the American Civil Liberties Union"),
+        ("others in the Democratic Party", "others"),
+        ("WHO's statistics", "WHO"),
+    ],
+)
+def test_a_thing_from_an_owner_is_the_owners(raw, expected):
+    assert speaker_mention(raw) == expected
+
+
+def test_she_is_never_an_organisation():
+    text = 'Elizabeth Warren ran for the Democratic Party nomination. She said "yes".'
+    got = resolve_pronouns(text, [_at(text, "She")], ["Democratic Party"])
+    assert got == ["Elizabeth Warren"]
+    assert resolve_pronouns('The Party met. She said "no".', [(15, 18)], ["The Party"]) == [None]

@@ -156,7 +156,7 @@ def name_form(speaker: str) -> str | None:
     words = name.split()
     if not words:
         return None
-    if len(words) == 1 and _bare(words[0]) in load_lexicon("pronouns"):
+    if len(words) == 1 and not words[0].isupper() and _bare(words[0]) in load_lexicon("pronouns"):
         return None
     if _bare(words[0]) in load_lexicon("np_determiners"):
         return name

@@ -221,6 +221,8 @@ _OPENERS = frozenset(
         "during",
         "following",
         "concerning",
+        "along",
+        "together",
     ]
 )
 _CLAUSE_STARTS = frozenset(
@@ -458,6 +460,9 @@ def speaker_mention(speaker: str | None) -> str | None:
         or (words[0].lower() in {"this", "last", "next"} and words[1].lower() in _time_words())
     ):
         words = words[1:]
+    owner = _thing_from_owner(words)
+    if owner is not None:
+        return speaker_mention(owner)  # "Footage from the City University Student Union"
     # a clause after the speaker
     for i in range(1, len(words)):
         if words[i].lower() == "named" and i + 1 < len(words) and words[i + 1][:1].isupper():
@@ -522,6 +527,25 @@ def speaker_mention(speaker: str | None) -> str | None:
     ):
         return None  # "The Supreme Court decision", "Presidential Debates", "Some"
     return " ".join(_without_affiliation(words))
+
+
+def _thing_from_owner(words: list[str]) -> str | None:
+    """ "Footage from the X Union", "a statement by the Y Ministry" -> the named owner."""
+    for i, word in enumerate(words[1:-1], start=1):
+        if word.lower() not in ("from", "by", "of"):
+            continue
+        thing = fold(words[i - 1])
+        if thing in _COLLECTIVES or (
+            thing not in _non_sources() and thing.rstrip("s") not in _non_sources()
+        ):
+            return None
+        rest = words[i + 1 :]
+        if rest and rest[0].lower() == "the":
+            rest = rest[1:]
+        if rest and all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in rest):
+            return " ".join(words[i + 1 :])
+        return None
+    return None
 
 
 def _without_affiliation(words: list[str]) -> list[str]:
@@ -593,6 +617,16 @@ class _Antecedent:
     end: int
     name: str
     gender: str  # female, male or unknown
+
+
+def _may_be_a_person(name: str) -> bool:
+    """Whether a speaker could be referred to as he/she: not an organisation, group or country."""
+    words = name.split()
+    return bool(words) and not (
+        source_noun_kind(words[-1]) in ("organisation", "group")
+        or country_code(name)
+        or known_organisation(name)
+    )
 
 
 def _name_gender(name: str) -> str:
@@ -747,6 +781,8 @@ def resolve_pronouns(
                 chosen, chosen_end = candidate.name, candidate.end
                 break
         previous = None if speakers[i] in ("he", "she") else speakers[i]
+        if previous is not None and not _may_be_a_person(previous):
+            previous = None  # "she" is not "Democratic Party"
         agrees = previous is not None and genders.get(previous, _name_gender(previous)) in (
             want,
             "unknown",
