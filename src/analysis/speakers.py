@@ -407,7 +407,7 @@ def _drop_place_before_name(words: list[str]) -> list[str]:
         glued = is_place(bare_prefix) or known_organisation(bare_prefix)
         known_first = first_name_gender(rest[0].rstrip(".")) != "unknown"
         titled = all(describes(w) or w.lower() in {"of", "for", "the", "and"} for w in words[:k])
-        if (glued and len(rest) <= 3) or (known_first and titled):
+        if (glued and (len(rest) == 2 or known_first)) or (known_first and titled):
             return rest
     return words
 
