@@ -387,6 +387,7 @@ def test_names_in_a_comparison_and_possessors_are_not_antecedents():
         ("Volodymyr Zelenskyy", "person", "volodymyr zelensky"),
         ("the United States", "organisation", "country us"),
         ("U.S.", "organisation", "country us"),
+        ("the United States government", "organisation", "country us"),
         ("Vermont", "organisation", "vermont"),
         ("the World Health Organization", "organisation", "world health organization"),
     ],

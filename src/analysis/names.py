@@ -184,6 +184,8 @@ def name_form(speaker: str) -> str | None:
         else:
             break
     run = words[i:]
+    while len(run) > 1 and run[0] in ("A", "An"):
+        run = run[1:]  # an article, not a name: "b A D" -> "D", as "A D" would read
     if not run:
         return name
     cut = title_end(run)

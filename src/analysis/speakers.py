@@ -937,7 +937,7 @@ def identity_key(speaker: str, entity: str) -> str:
     ('country us', 'erdogan')
     """
     if entity == "organisation":
-        code = country_code(speaker)
+        code = _country_speaking(speaker)
         return f"country {code.lower()}" if code else speaker_key(speaker)
     words = speaker.split()
     words = words[title_end(words) :]
@@ -947,6 +947,15 @@ def identity_key(speaker: str, entity: str) -> str:
     if folded:
         folded[-1] = _DOUBLED.sub(r"\1", folded[-1])  # "Zelenskyy" = "Zelensky"
     return " ".join(folded)
+
+
+_GOVERNMENT = re.compile(r"\s+(?:government|administration)$", re.IGNORECASE)
+
+
+def _country_speaking(speaker: str) -> str:
+    """The country code when a country or its government speaks ("the United States",
+    "the United States government"), else ""."""
+    return country_code(_GOVERNMENT.sub("", speaker.strip()))
 
 
 _DOUBLED = re.compile(r"(\w)\1+")
@@ -1055,7 +1064,10 @@ def link_speakers(speakers: pd.DataFrame, countries: Mapping[str, str]) -> pd.Da
     named = (
         ~table["is_anonymous"].astype(bool)
         & table["entity"].isin(["person", "organisation"])
-        & table["speaker"].map(is_name)  # "the police", "the government": one per article
+        & (
+            table["speaker"].map(is_name)  # "the police", "the government": one per article
+            | table["speaker"].map(_country_speaking).ne("")  # "the United States government"
+        )
     )
     keys = pd.Series(
         [identity_key(s, e) for s, e in zip(table["speaker"], table["entity"], strict=True)],
@@ -1069,7 +1081,7 @@ def link_speakers(speakers: pd.DataFrame, countries: Mapping[str, str]) -> pd.Da
     acronyms = _acronym_clusters(keys[organisations])
     cluster[organisations] = "organisation:" + keys[organisations].map(lambda k: acronyms.get(k, k))
     # organisations speaking for a country carry it
-    codes = table["speaker"].map(country_code)
+    codes = table["speaker"].map(_country_speaking)
     table["origin_country"] = table["origin_country"].where(
         table["origin_country"] != "", codes.where(organisations, "")
     )
