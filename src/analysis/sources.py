@@ -477,26 +477,14 @@ def _entity(speaker: str, name: str, lex: _Lexicons) -> str:
 # --------------------------------------------------------------------------- for speakers
 
 
-_PERSON_NOUNS = frozenset(
-    [
-        "person",
-        "people",
-        "someone",
-        "somebody",
-        "anyone",
-        "everyone",
-        "man",
-        "woman",
-        "one",
-        "interviewee",
-        "attendee",
-        "individual",
-        "participant",
-        "visitor",
-        "user",
-        "member",
-    ]
-)
+@functools.cache
+def _person_nouns() -> frozenset[str]:
+    """Nouns for a person or people that are no role ("someone"): ``speaker_words.txt``."""
+    for line in load_lines("speaker_words"):
+        name, _, words = line.partition(":")
+        if name.strip() == "person_nouns":
+            return frozenset(words.split())
+    raise LexiconError("lexicons/speaker_words.txt: no 'person_nouns:' line")
 
 
 def source_noun_kind(word: str) -> str | None:
@@ -523,7 +511,7 @@ def source_noun_kind(word: str) -> str | None:
             continue
         if form in lex.org_heads:
             return "organisation"
-        if form in lex.role_heads or form in lex.noun_gender or form in _PERSON_NOUNS:
+        if form in lex.role_heads or form in lex.noun_gender or form in _person_nouns():
             return "group" if plural else "person"
     return None
 

@@ -186,157 +186,25 @@ def merge_speakers(names: Iterable[str | None]) -> dict[str, str | None]:
 
 # --------------------------------------------------------------------------- a speaker is a speaker
 
-_OPENERS = frozenset(
-    [
-        "regarding",
-        "according",
-        "about",
-        "of",
-        "for",
-        "per",
-        "from",
-        "in",
-        "on",
-        "at",
-        "with",
-        "without",
-        "by",
-        "to",
-        "despite",
-        "after",
-        "before",
-        "as",
-        "and",
-        "but",
-        "while",
-        "when",
-        "if",
-        "since",
-        "than",
-        "via",
-        "over",
-        "under",
-        "against",
-        "among",
-        "during",
-        "following",
-        "concerning",
-        "along",
-        "together",
-    ]
-)
-_CLAUSE_STARTS = frozenset(
-    [
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "did",
-        "does",
-        "do",
-        "not",
-        "per",
-        "at",
-        "in",
-        "on",
-        "via",
-        "over",
-        "off",
-        "into",
-        "from",
-        "who",
-        "which",
-        "that",
-        "when",
-        "where",
-        "while",
-        "as",
-        "than",
-        "because",
-        "if",
-        "after",
-        "before",
-        "since",
-        "until",
-    ]
-)
-_NAME_PARTICLES = frozenset(
-    [
-        "of",
-        "de",
-        "del",
-        "da",
-        "di",
-        "van",
-        "von",
-        "der",
-        "den",
-        "el",
-        "al",
-        "bin",
-        "ibn",
-        "la",
-        "le",
-        "du",
-        "y",
-        "and",
-        "&",
-        "for",
-        "the",
-    ]
-)
-_QUANTIFIERS = frozenset(
-    [
-        "one",
-        "some",
-        "many",
-        "all",
-        "both",
-        "most",
-        "few",
-        "several",
-        "none",
-        "each",
-        "any",
-        "two",
-        "three",
-        "four",
-        "five",
-        "others",
-        "another",
-    ]
-)
+
+def _word_classes() -> dict[str, frozenset[str]]:
+    """The classes of ``lexicons/speaker_words.txt`` ("name: word word ..."), by name."""
+    classes = {}
+    for line in load_lines("speaker_words"):
+        name, _, words = line.partition(":")
+        classes[name.strip()] = frozenset(words.split())
+    return classes
+
+
+_WORDS = _word_classes()
+_OPENERS = _WORDS["openers"]
+_CLAUSE_STARTS = _WORDS["clause_starts"]
+_NAME_PARTICLES = _WORDS["name_particles"]
+_QUANTIFIERS = _WORDS["quantifiers"]
+_COLLECTIVES = _WORDS["collectives"]
+_NOT_NAME_STARTS = _OPENERS | _WORDS["not_name_starts"]
 _OWNER_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 _POSSESSIVE_END = re.compile(r"(?:['’]s|(?<=s)['’])$")
-_COLLECTIVES = frozenset(
-    [
-        "number",
-        "group",
-        "lot",
-        "majority",
-        "dozens",
-        "hundreds",
-        "thousands",
-        "couple",
-        "pair",
-        "handful",
-        "team",
-    ]
-)
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _HAS_DIGIT = re.compile(r"\d")
 
@@ -582,31 +450,6 @@ _NAME_RUN = re.compile(
 )
 _NOUN_PHRASE_LEAD = re.compile(
     r"(?:\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z]\w*['’]s)\s+)(?:[\w-]+\s+){0,3}$"
-)
-_NOT_NAME_STARTS = _OPENERS | frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "but",
-        "and",
-        "however",
-        "this",
-        "that",
-        "these",
-        "those",
-        "when",
-        "after",
-        "while",
-        "then",
-        "yet",
-        "so",
-        "also",
-        "meanwhile",
-        "still",
-        "although",
-        "though",
-    ]
 )
 _MAX_DISTANCE = 1500  # characters back from a pronoun to look for its antecedent
 
