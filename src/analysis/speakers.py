@@ -833,41 +833,48 @@ def _person_clusters(keys: Iterable[str]) -> dict[str, str]:
     keys = sorted(set(keys), key=lambda k: (-len(k.split()), k))
     parent: dict[str, str] = {}
     by_first_last: dict[tuple[str, str], str] = {}
+    by_last: dict[str, list[str]] = {}  # full names by their last word: the only candidates
     for key in keys:
         words = key.split()
         if len(words) < 2:
             continue
-        root = by_first_last.setdefault((words[0], words[-1]), key)
-        parent[key] = root
-    roots = sorted(set(parent.values()), key=lambda k: (-len(k.split()), k))
+        parent[key] = by_first_last.setdefault((words[0], words[-1]), key)
+        by_last.setdefault(words[-1], []).append(key)
+    members: dict[str, list[str]] = {}
+    for key, root in parent.items():
+        members.setdefault(root, []).append(key)
     for key in [k for k in keys if len(k.split()) >= 2 and parent[k] == k]:
         words = key.split()
         longer = {
-            parent[r]
-            for r in roots
-            if len(r.split()) > len(words) and r.split()[-len(words) :] == words
+            parent[other]
+            for other in by_last[words[-1]]
+            if len(other.split()) > len(words) and other.split()[-len(words) :] == words
         }
         if len(longer) == 1:
             target = longer.pop()
-            for k, root in parent.items():
-                if root == key:
-                    parent[k] = target
+            for member in members.pop(key, []):
+                parent[member] = target
+                members.setdefault(target, []).append(member)
     for key in keys:
         if len(key.split()) != 1 or not key:
             continue
-        ending = {root for k, root in parent.items() if k.split()[-1] == key}
+        ending = {parent[k] for k in by_last.get(key, [])}
         parent[key] = ending.pop() if len(ending) == 1 else key
     return parent
 
 
-def _mode(values: pd.Series, order: Sequence[str] = ()) -> str:
-    """The most frequent value; ties go to the first in ``order``, then alphabetical."""
-    counts = values.value_counts()
-    if counts.empty:
-        return ""
+def _modes(keys: pd.Series, values: pd.Series, order: Sequence[str] = ()) -> pd.Series:
+    """The most frequent value per key; ties go to the first in ``order``, then alphabetical."""
+    if keys.empty:
+        return pd.Series(dtype="str")
     rank = {v: i for i, v in enumerate(order)}
-    best = sorted(counts.items(), key=lambda kv: (-kv[1], rank.get(kv[0], len(rank)), kv[0]))
-    return str(best[0][0])
+    counts = pd.DataFrame({"key": keys.to_numpy(), "value": values.to_numpy()}).value_counts()
+    counts = counts.reset_index(name="n")
+    counts["rank"] = counts["value"].map(rank).fillna(len(rank))
+    best = counts.sort_values(
+        ["key", "n", "rank", "value"], ascending=[True, False, True, True], kind="stable"
+    ).drop_duplicates("key")
+    return best.set_index("key")["value"]
 
 
 def link_speakers(speakers: pd.DataFrame, countries: Mapping[str, str]) -> pd.DataFrame:
@@ -929,14 +936,23 @@ def link_speakers(speakers: pd.DataFrame, countries: Mapping[str, str]) -> pd.Da
         table["origin_country"] != "", codes.where(organisations, "")
     )
 
-    # one id per cluster: the key of its most quoted spelling with the most words
-    ids: dict[str, str] = {}
-    aliases: dict[str, str] = {}
-    for name, rows in table[named].groupby(cluster[named], sort=True):
-        spellings = rows.groupby("speaker")["n_quotes"].sum()
-        best = max(spellings.index, key=lambda s: (len(s.split()) > 1, spellings[s], -len(s), s))
-        ids[name] = speaker_key(best) or best
-        aliases[name] = " | ".join(sorted(spellings.index))
+    # one id per cluster: the key of its most quoted spelling, full names first
+    spellings = (
+        table[named]
+        .assign(cluster=cluster[named])
+        .groupby(["cluster", "speaker"], as_index=False, sort=True)["n_quotes"]
+        .sum()
+    )
+    spellings = spellings.assign(
+        full=spellings["speaker"].str.contains(" "), length=spellings["speaker"].str.len()
+    )
+    best = spellings.sort_values(
+        ["cluster", "full", "n_quotes", "length", "speaker"],
+        ascending=[True, False, False, True, False],
+        kind="stable",
+    ).drop_duplicates("cluster")
+    ids = {c: speaker_key(b) or b for c, b in zip(best["cluster"], best["speaker"], strict=True)}
+    aliases = spellings.groupby("cluster")["speaker"].agg(" | ".join).to_dict()
     table["speaker_id"] = [
         ids[c] if c else f"{a}/{k or s}"
         for c, a, k, s in zip(
@@ -947,11 +963,9 @@ def link_speakers(speakers: pd.DataFrame, countries: Mapping[str, str]) -> pd.Da
 
     # lend type and origin from the articles that describe the speaker
     said = table[named & (table["type_basis"] == THIS_ARTICLE)]
-    lent_type = said.groupby("speaker_id")["source_type"].agg(
-        lambda v: _mode(v.astype(str), _SOURCE_TYPE_ORDER)
-    )
+    lent_type = _modes(said["speaker_id"], said["source_type"].astype(str), _SOURCE_TYPE_ORDER)
     known_country = table[named & (table["origin_country"] != "")]
-    lent_country = known_country.groupby("speaker_id")["origin_country"].agg(_mode)
+    lent_country = _modes(known_country["speaker_id"], known_country["origin_country"])
     unknown_type = named & (table["source_type"].astype(str) == "unknown")
     new_type = table.loc[unknown_type, "speaker_id"].map(lent_type).dropna()
     new_type = new_type[new_type != ""]
@@ -1145,10 +1159,10 @@ def _correction(row: dict[str, str | list[str]], line: int, where: str) -> Corre
 
 
 def _matching(table: pd.DataFrame, name: str) -> pd.Series:
-    """Rows of a speakers or quotes table that a correction's name designates."""
+    """Rows of a speakers table that a correction's name designates (by ``speaker_key`` or
+    ``speaker_id``)."""
     key = speaker_key(name) or name
-    keys = table["speaker"].fillna("").map(lambda s: speaker_key(s) or s)
-    return (keys == key) | (table["speaker_id"].fillna("") == key)
+    return (table["speaker_key"] == key) | (table["speaker_id"].fillna("") == key)
 
 
 def apply_corrections(
