@@ -32,6 +32,11 @@ _EXPORTS = {
     "wilson_interval": "analysis.aggregate",
     "merge_speakers": "analysis.speakers",
     "speaker_key": "analysis.speakers",
+    "link_corpus": "analysis.pipeline",
+    "correct_results": "analysis.pipeline",
+    "find_corrections": "analysis.speakers",
+    "read_corrections": "analysis.speakers",
+    "corrections_fingerprint": "analysis.speakers",
 }
 
 __all__ = [
@@ -43,10 +48,15 @@ __all__ = [
     "analyze_article",
     "combine",
     "concat_results",
+    "correct_results",
+    "corrections_fingerprint",
     "extract_quotes",
+    "find_corrections",
     "iter_corpus",
+    "link_corpus",
     "load_corpus",
     "merge_speakers",
+    "read_corrections",
     "sourcing_balance",
     "speaker_concentration",
     "speaker_key",
@@ -69,9 +79,17 @@ if TYPE_CHECKING:
         analyze_article,
         combine,
         concat_results,
+        correct_results,
+        link_corpus,
     )
     from analysis.quotes import Quote, extract_quotes
-    from analysis.speakers import merge_speakers, speaker_key
+    from analysis.speakers import (
+        corrections_fingerprint,
+        find_corrections,
+        merge_speakers,
+        read_corrections,
+        speaker_key,
+    )
 
 
 def __getattr__(name: str) -> Any:
