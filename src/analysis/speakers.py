@@ -220,10 +220,6 @@ def _time_words() -> frozenset[str]:
     return load_lexicon("source_time_words")
 
 
-def _capitalised(word: str) -> bool:
-    return word[:1].isupper() or (word[:1].isdigit() and word[:1] != word)
-
-
 def _is_clause_word(word: str, previous: str = "") -> bool:
     """A lowercase word that starts a clause after a speaker ("Zapata *told*", "Siemens *have*").
 
@@ -316,8 +312,10 @@ def speaker_mention(speaker: str | None) -> str | None:
         return None
     if len(words) == 1:
         lower = words[0].lower()
-        if lower in _PRONOUN_WORDS or lower.replace("’", "'") in {"they've", "they're"}:
-            return lower.split("'")[0].split("’")[0]
+        if lower in _PRONOUN_WORDS:
+            return _PRONOUN_WORDS[lower]  # "him" -> "he": resolved like one
+        if lower.replace("’", "'") in {"they've", "they're"}:
+            return "they"
     first = words[0].lower()
     if _is_clause_word(words[0], "Name") and first not in _OPENERS | _OWNER_PRONOUNS.keys():
         return None  # "was one of his campaign", "initially showed"
