@@ -282,6 +282,11 @@ def test_name_form(speaker, expected):
         ("Friday Ford Motor Company", "Ford Motor Company"),
         ("a number of Senators", "a number of Senators"),
         ("Ahmed al-Assadi", "Ahmed al-Assadi"),
+        ("Mike Ryan of the World Health Organization", "Mike Ryan"),
+        (
+            "José Ortiz of the island's power authority",
+            "José Ortiz of the island's power authority",
+        ),
         ("The New York Times", "The New York Times"),
         ("279", None),
         ("a 1989", None),

@@ -415,14 +415,18 @@ def _thing_from_owner(words: list[str]) -> str | None:
 
 
 def _without_affiliation(words: list[str]) -> list[str]:
-    """A person's name without the body after it: "Mike Ryan of the World Health
-    Organization" -> "Mike Ryan" (the profile reads the affiliation from the text)."""
+    """A person's name without the named body after it: "Mike Ryan of the World Health
+    Organization" -> "Mike Ryan" (the profile reads the affiliation from the text); an
+    unnamed one stays ("José Ortiz of the island's power authority")."""
     for i, word in enumerate(words):
         if word not in ("of", "from", "at") or i < 2:
             continue
         name = words[:i]
-        if all(w[:1].isupper() and not describes(w) for w in name) and (
-            source_noun_kind(name[-1]) is None
+        named_body = any(w[:1].isupper() for w in words[i + 1 :])  # the text repeats it
+        if (
+            named_body
+            and all(w[:1].isupper() and not describes(w) for w in name)
+            and source_noun_kind(name[-1]) is None
         ):
             return name
         break
