@@ -32,7 +32,7 @@ NOT_RUN = {
 }
 """A bash block containing one of these is not run, for the reason given."""
 
-SLOW = ("LocalCluster", "evaluate_sources", "articles.jsonl", "analyze(corpus)")
+SLOW = ("LocalCluster", "evaluation.sources", "articles.jsonl", "analyze(corpus)")
 """Blocks containing one of these take more than a few seconds: marked slow."""
 
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pycountry
 import pytest
 
-from analysis import evaluate_sources as ev
 from analysis.errors import CorpusError
+from analysis.evaluation import sources as ev
 from analysis.sources import ENTITIES, ORIGINS, SOURCE_TYPES
 
 LABELS = Path(__file__).parent / "data" / "source_labels" / "labels.csv"
@@ -148,7 +148,17 @@ def test_missing_files_and_articles_are_reported(tmp_path):
 
 
 def test_command_prints_every_measure(wikinews_path, capsys):
-    status = ev.main(["--articles", str(wikinews_path), "--given-speakers", "--split", "dev"])
+    status = ev.main(
+        [
+            "--labels",
+            str(LABELS),
+            "--articles",
+            str(wikinews_path),
+            "--given-speakers",
+            "--split",
+            "dev",
+        ]
+    )
     out = capsys.readouterr().out
     assert status == 0
     for measure in ("coverage", *ev.DIMENSIONS):
@@ -165,3 +175,54 @@ def test_dev_scores_do_not_fall_below_what_was_measured(labels, wikinews_path):
     assert share["origin"] >= 0.58
     assert share["gender"] >= 0.9
     assert share["is_anonymous"] >= 0.95
+
+
+# --------------------------------------------------------------------------- identity across articles
+
+IDENTITY = Path(__file__).parent / "data" / "source_labels" / "identity.csv"
+
+
+def test_identity_labels_cover_the_labelled_speakers(labels):
+    identity = ev.read_identity(IDENTITY)
+    merged = labels.merge(identity, on=["article_id", "speaker"], how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all()
+    # anonymous speakers and groups are no one else; every named one has an identity
+    assert (merged.loc[merged["is_anonymous"], "identity"] == "").all()
+    assert (merged.loc[~merged["is_anonymous"], "identity"] != "").all()
+
+
+def test_identity_scores_count_pairs_by_hand():
+    table = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3", "a1", "a2", "a3"],
+            "speaker": ["Trump", "Donald Trump", "Mr Trump", "police", "police", "Ann Lee"],
+            "matched": [True, True, True, True, True, False],
+            "speaker_id": ["t", "t", "x", "p", "p", None],
+        }
+    )
+    identity = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3", "a1", "a2", "a3"],
+            "speaker": ["Trump", "Donald Trump", "Mr Trump", "police", "police", "Ann Lee"],
+            "identity": ["DT", "DT", "DT", "", "", "AL"],
+        }
+    )
+    got = ev.identity_scores(table, identity)
+    # 5 matched speakers; cross-article pairs: a1-a2 4, a1-a3 2, a2-a3 2 = 8
+    # true: (Trump, Donald Trump), (Trump, Mr Trump), (Donald Trump, Mr Trump) = 3
+    # predicted: (Trump, Donald Trump), (police, police) = 2, of which 1 correct
+    assert got["n_speakers"] == 5 and got["n_pairs"] == 8
+    assert (got["true_pairs"], got["predicted_pairs"], got["correct_pairs"]) == (3, 2, 1)
+    assert got["precision"] == pytest.approx(0.5)
+    assert got["recall"] == pytest.approx(1 / 3)
+    assert got["anonymous_merged"] == 1
+
+
+def test_identity_on_the_labelled_articles(labels, wikinews_path):
+    """Regression guard (figures in the README): no false merge, no anonymous merge."""
+    texts = ev.read_articles(wikinews_path, set(labels["article_id"]))
+    table = ev.evaluate(labels, texts)
+    got = ev.identity_scores(table, ev.read_identity(IDENTITY))
+    assert got["anonymous_merged"] == 0
+    assert got["precision"] >= 0.98
+    assert got["recall"] >= 0.95

@@ -54,6 +54,11 @@ _EXPORTS = {
     "largest_disagreements": "analysis.sentiment",
     "load_gold": "analysis.evaluate",
     "evaluate_extractor": "analysis.evaluate",
+    "link_corpus": "analysis.pipeline",
+    "correct_results": "analysis.pipeline",
+    "find_corrections": "analysis.speakers",
+    "read_corrections": "analysis.speakers",
+    "corrections_fingerprint": "analysis.speakers",
 }
 _SUBMODULES = frozenset({"plots", "schema"})
 """Modules reached as attributes (``analysis.plots.plot_bars``) without importing them."""
@@ -69,13 +74,17 @@ __all__ = [
     "article_sentiment",
     "combine",
     "concat_results",
+    "correct_results",
+    "corrections_fingerprint",
     "evaluate_extractor",
     "extract_quotes",
+    "find_corrections",
     "group_sentiment",
     "highlight_article",
     "iter_corpus",
     "largest_disagreements",
     "lexicon_agreement",
+    "link_corpus",
     "load_corpus",
     "load_gold",
     "merge_speakers",
@@ -83,6 +92,7 @@ __all__ = [
     "part_sentiment",
     "plots",
     "quote_sentiment",
+    "read_corrections",
     "schema",
     "score_text",
     "score_texts",
@@ -116,6 +126,8 @@ if TYPE_CHECKING:
         analyze_article,
         combine,
         concat_results,
+        correct_results,
+        link_corpus,
     )
     from analysis.quotes import Quote, extract_quotes
     from analysis.segment import split_paragraphs, split_sentences
@@ -133,7 +145,13 @@ if TYPE_CHECKING:
         sentence_sentiment,
         speaker_sentiment,
     )
-    from analysis.speakers import merge_speakers, speaker_key
+    from analysis.speakers import (
+        corrections_fingerprint,
+        find_corrections,
+        merge_speakers,
+        read_corrections,
+        speaker_key,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -95,3 +95,7 @@ class AuditError(AnalysisError):
         super().__init__(f"{source}: {len(problems)} {noun}:\n  " + "\n  ".join(shown) + more)
         self.source = source
         self.problems = list(problems)
+
+
+class CorrectionsError(CorpusError):
+    """A speaker corrections file cannot be used; the source is ``<file>:<line>``."""

@@ -32,6 +32,7 @@ Choices (documented in the README):
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,10 +57,30 @@ from analysis.schema import (
 )
 from analysis.segment import paragraph_sentences, split_paragraphs
 from analysis.sources import profile_speaker
-from analysis.speakers import merge_speakers, speaker_key
+from analysis.speakers import (
+    APPLIED_COLUMNS,
+    THIS_ARTICLE,
+    Correction,
+    apply_corrections,
+    article_speakers,
+    link_speakers,
+    read_corrections,
+    speaker_key,
+)
 
 DROPPED_COLUMNS = frozenset({"text", "furniture"})
 """Input columns not carried into the articles table."""
+
+SPEAKER_LINK_COLUMNS = [
+    "speaker_id",
+    "source_type",
+    "origin",
+    "gender",
+    "type_basis",
+    "origin_basis",
+    "gender_basis",
+]
+"""Speaker columns the corpus-level step (:func:`link_corpus`) may change, copied to quotes."""
 
 _WORD = re.compile(r"\w+(?:['’\-.,]\w+)*")
 
@@ -107,12 +128,16 @@ class Results:
     problems : pandas.DataFrame
         The corpus loader's problems, then one row per article whose analysis failed:
         ``source``, ``error``, ``problem``.
+    corrections : pandas.DataFrame
+        The speaker corrections applied (:data:`analysis.speakers.APPLIED_COLUMNS`), one row
+        per row of the corrections file; empty without one.
     """
 
     quotes: pd.DataFrame
     speakers: pd.DataFrame
     articles: pd.DataFrame
     problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+    corrections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=APPLIED_COLUMNS))
 
 
 def count_words(text: str) -> int:
@@ -230,11 +255,10 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
     article_id = meta["article_id"]
     country = meta["country"]
     found = sorted(extract_quotes(text), key=lambda q: (q.start, q.end))
-    canonical = merge_speakers(q.speaker for q in found)
+    names = article_speakers(text, found)
 
     by_speaker: dict[str, list[int]] = {}
     n_words = [count_words(q.text) for q in found]
-    names = [None if q.speaker is None else canonical[q.speaker] for q in found]
     for i, name in enumerate(names):
         if name is not None:
             by_speaker.setdefault(name, []).append(i)
@@ -249,11 +273,12 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
         ]
         profile = profile_speaker(text, name, mentions, country=country)
         profiles[name] = profile
+        key = speaker_key(name) or name
         speakers.append(
             {
                 "article_id": article_id,
                 "speaker": name,
-                "speaker_key": speaker_key(name) or name,
+                "speaker_key": key,
                 "n_quotes": len(indices),
                 "n_words": sum(n_words[i] for i in indices),
                 "description": profile.description,
@@ -262,9 +287,16 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
                 "origin": profile.origin,
                 "gender": profile.gender,
                 "is_anonymous": profile.is_anonymous,
+                "speaker_id": f"{article_id}/{key}" if profile.is_anonymous else key,
+                "aliases": name,
+                "gender_basis": profile.gender_basis,
+                "type_basis": _basis(profile.source_type),
+                "origin_basis": _basis(profile.origin),
+                "origin_country": profile.origin_country,
             }
         )
 
+    speakers_by_name = {row["speaker"]: row for row in speakers}
     quotes = []
     memo = _Memo()  # one score per distinct string, sentence and paragraph of this article
     for i, quote in enumerate(found):
@@ -287,6 +319,10 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
             "origin": "unknown" if profile is None else profile.origin,
             "gender": None if profile is None else profile.gender,
             "is_anonymous": None if profile is None else profile.is_anonymous,
+            "speaker_id": None if name is None else speakers_by_name[name]["speaker_id"],
+            "gender_basis": "" if profile is None else profile.gender_basis,
+            "type_basis": "" if profile is None else _basis(profile.source_type),
+            "origin_basis": "" if profile is None else _basis(profile.origin),
         }
         if sentiment:
             row.update(_scores(quote.text, memo=memo))
@@ -306,6 +342,11 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
         fragments = [f for row in quotes for f in row["fragments"]]
         meta.update(_article_scores(text, fragments, memo=memo))
     return ArticleResult(meta, tuple(quotes), tuple(speakers), scored=sentiment)
+
+
+def _basis(value: str | None) -> str:
+    """``type_basis``/``origin_basis`` of a value read from the article itself."""
+    return THIS_ARTICLE if value not in (None, "unknown") else ""
 
 
 @dataclass(slots=True)
@@ -468,6 +509,73 @@ def _problems_table(earlier: pd.DataFrame | None, rows: list[dict[str, str]]) ->
     return pd.concat([earlier[PROBLEM_COLUMNS], new], ignore_index=True).astype("str")
 
 
+def link_corpus(results: Results) -> Results:
+    """The corpus-level speaker step: one ``speaker_id`` per person or organisation across
+    articles, and types and origins lent from the articles that describe them.
+
+    Runs :func:`analysis.speakers.link_speakers` on the speakers table (with each article's
+    country from the articles table) and copies :data:`SPEAKER_LINK_COLUMNS` to the quotes
+    of each (article_id, speaker). Needs the whole corpus: run it once, on the joined
+    results (``analyze`` does).
+    """
+    if results.speakers.empty:
+        return results
+    countries = dict(
+        zip(results.articles["article_id"], results.articles["country"].fillna(""), strict=True)
+    )
+    speakers = link_speakers(results.speakers, countries)[list(SPEAKER_DTYPES)].astype(
+        SPEAKER_DTYPES
+    )
+    linked = speakers[["article_id", "speaker", *SPEAKER_LINK_COLUMNS]]
+    quotes = results.quotes.drop(columns=SPEAKER_LINK_COLUMNS).merge(
+        linked, on=["article_id", "speaker"], how="left", validate="many_to_one"
+    )
+    quotes = quotes.assign(
+        source_type=quotes["source_type"].fillna("unknown"),
+        origin=quotes["origin"].fillna("unknown"),
+        type_basis=quotes["type_basis"].fillna(""),
+        origin_basis=quotes["origin_basis"].fillna(""),
+        gender_basis=quotes["gender_basis"].fillna(""),
+    )[list(results.quotes.columns)].astype({c: QUOTE_DTYPES[c] for c in SPEAKER_LINK_COLUMNS})
+    return Results(quotes, speakers, results.articles, results.problems)
+
+
+def correct_results(results: Results, corrections: Sequence[Correction]) -> Results:
+    """Apply speaker corrections (:func:`analysis.speakers.read_corrections`) to linked
+    results: the last step of a run. Quotes follow their speaker's corrected columns, and
+    ``n_speakers`` of the articles a removed attribution touches is recounted.
+
+    Returns
+    -------
+    Results
+        With ``corrections`` listing every correction and how many rows it changed.
+    """
+    countries = dict(
+        zip(results.articles["article_id"], results.articles["country"].fillna(""), strict=True)
+    )
+    speakers, quotes, applied = apply_corrections(
+        results.speakers, results.quotes, countries, corrections
+    )
+    speakers = speakers.astype(SPEAKER_DTYPES).reset_index(drop=True)
+    copied = [*SPEAKER_LINK_COLUMNS, "is_anonymous"]
+    linked = speakers[["article_id", "speaker", *copied]]
+    quotes = quotes.drop(columns=copied).merge(
+        linked, on=["article_id", "speaker"], how="left", validate="many_to_one"
+    )
+    quotes = quotes.assign(
+        source_type=quotes["source_type"].astype(object).fillna("unknown"),
+        origin=quotes["origin"].astype(object).fillna("unknown"),
+        type_basis=quotes["type_basis"].fillna(""),
+        origin_basis=quotes["origin_basis"].fillna(""),
+        gender_basis=quotes["gender_basis"].fillna(""),
+    )[list(results.quotes.columns)].astype({c: QUOTE_DTYPES[c] for c in copied})
+    counts = speakers.groupby("article_id").size()
+    articles = results.articles.assign(
+        n_speakers=results.articles["article_id"].map(counts).fillna(0).astype("int64")
+    )
+    return Results(quotes, speakers, articles, results.problems, applied)
+
+
 def concat_results(parts: Iterable[Results]) -> Results:
     """Join the Results of several chunks of one corpus into one, in the fixed row order.
 
@@ -519,7 +627,12 @@ def iter_records(articles: Any) -> Iterator[Mapping[str, Any]]:
 
 
 def analyze(
-    corpus: Any, *, sentiment: bool = True, strict: bool = False, chunk_size: int = 2000
+    corpus: Any,
+    *,
+    sentiment: bool = True,
+    strict: bool = False,
+    chunk_size: int = 2000,
+    corrections: str | os.PathLike[str] | Sequence[Correction] | None = None,
 ) -> Results:
     """Analyse every article of a corpus.
 
@@ -535,6 +648,10 @@ def analyze(
         ``Results.problems``.
     chunk_size : int, optional
         Articles turned into tables at a time; does not change the result.
+    corrections : path or sequence of Correction, optional
+        A speaker corrections file (``corrections.yaml``, see
+        :func:`analysis.speakers.parse_corrections`), applied as the last step;
+        :func:`analysis.speakers.find_corrections` finds the one of a corpus folder.
 
     Returns
     -------
@@ -565,12 +682,17 @@ def analyze(
             chunk = []
     if chunk or not parts:
         parts.append(combine(chunk, sentiment=sentiment))
-    results = concat_results(parts)
+    results = link_corpus(concat_results(parts))
+    if corrections is not None:
+        if isinstance(corrections, (str, os.PathLike)):
+            corrections = read_corrections(corrections)
+        results = correct_results(results, corrections)
     if earlier is not None and len(earlier):
         results = Results(
             results.quotes,
             results.speakers,
             results.articles,
             _problems_table(earlier, results.problems.to_dict("records")),
+            results.corrections,
         )
     return results

@@ -99,8 +99,16 @@ QUOTE_DTYPES: dict[str, Any] = {
     "origin": ORIGIN_DTYPE,
     "gender": GENDER_DTYPE,
     "is_anonymous": "boolean",
+    "speaker_id": "str",
+    "gender_basis": "str",
+    "type_basis": "str",
+    "origin_basis": "str",
 }
-"""Columns of the quotes table and their dtypes (:data:`QUOTE_SENTIMENT` may follow)."""
+"""Columns of the quotes table and their dtypes (:data:`QUOTE_SENTIMENT` may follow).
+
+``speaker_id`` is the corpus-level identity of the speaker (see
+:func:`analysis.speakers.link_speakers`); ``*_basis`` say where a gender, source type or
+origin came from (:mod:`analysis.sources`)."""
 
 SPEAKER_DTYPES: dict[str, Any] = {
     "article_id": "str",
@@ -114,6 +122,12 @@ SPEAKER_DTYPES: dict[str, Any] = {
     "origin": ORIGIN_DTYPE,
     "gender": GENDER_DTYPE,
     "is_anonymous": "bool",
+    "speaker_id": "str",
+    "aliases": "str",
+    "gender_basis": "str",
+    "type_basis": "str",
+    "origin_basis": "str",
+    "origin_country": "str",
 }
 """Columns of the speakers table and their dtypes."""
 

@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analysis.errors import LexiconError
 from analysis.lexicons import load_lexicon, load_lines
+from analysis.names import strip_accents
 from analysis.schema import ENTITIES as ENTITIES  # the categories, re-exported
 from analysis.schema import GENDERS as GENDERS
 from analysis.schema import ORIGINS as ORIGINS
@@ -67,6 +67,9 @@ _FUNCTION_WORDS = frozenset({"of", "the", "for", "to", "in", "and", "at", "on", 
 _PREPOSITION = re.compile(r"\s+(?:of|for|at|from|in|with|to|on)\s+")
 _PARENTHETICAL = re.compile(r"\s*\([^()\n]{0,120}\)")
 _COMPOUND_GAP = re.compile(r"(?:['’]s?)?[\s-]+")
+_BRAND = re.compile(
+    r"(?!Mc|Mac|De|Di|Da|La|Le|Van|Von)[A-Z][a-z]+(?:[A-Z][a-z]+)+|[A-Z]{2,}-[A-Z]{2,}|\S+-TV"
+)
 _LANGUAGE_USE = re.compile(r"[-\s](?:language|speaking|speakers?)\b")
 _MAX_DESCRIPTION_WORDS = 25
 _MAX_TITLE_WORDS = 10
@@ -92,6 +95,14 @@ class SourceProfile:
         groups. Inferred from wording and first names, not a statement of identity.
     is_anonymous : bool
         True for unnamed sources ("a Libyan commander", "officials").
+    gender_basis : str
+        What decided ``gender`` (:data:`GENDER_BASES`): ``"honorific"``, ``"pronoun"``,
+        ``"role noun"`` or ``"first name"``; ``""`` when the gender is unknown or for
+        organisations and groups.
+    origin_country : str
+        ISO 3166-1 alpha-2 code of the country the description gives the speaker, ``""``
+        when it names none (kept so that other articles can judge origin against their own
+        country).
     """
 
     description: str | None
@@ -100,6 +111,8 @@ class SourceProfile:
     origin: str
     gender: str | None
     is_anonymous: bool
+    gender_basis: str = ""
+    origin_country: str = ""
 
 
 # --------------------------------------------------------------------------- lexicons
@@ -154,6 +167,8 @@ class _Lexicons:
     roles: re.Pattern[str]  # lowercase role phrases -> group 1 is the phrase
     role_type: dict[str, tuple[str | None, bool]]  # phrase -> (type or None, is_specific)
     role_words: frozenset[str]  # single lowercase words of any role phrase
+    non_sources: frozenset[str]  # head nouns of documents, events, things
+    role_heads: frozenset[str]  # last words of the role phrases ("spokesperson", "minister")
     places: re.Pattern[str]  # case-sensitive: demonyms, countries, places, organisations
     place_info: dict[str, tuple[str | None, str | None]]  # name -> (country, type)
     organisations: frozenset[str]
@@ -207,11 +222,6 @@ def _common_english_words() -> frozenset[str]:
     )
 
 
-def _fold(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _subdivision_names(taken: set[str]) -> dict[str, str]:
     """Top-level subdivisions (states, provinces, regions) -> country code, when unambiguous.
 
@@ -235,7 +245,7 @@ def _subdivision_names(taken: set[str]) -> dict[str, str]:
         name = _SUBDIVISION_SUFFIX.sub("", sub.name).strip()
         if not name or "," in name or "'" in name or len(name) < 4 or not name[0].isupper():
             continue
-        for spelling in {name, _fold(name)}:
+        for spelling in {name, strip_accents(name)}:
             countries.setdefault(spelling, set()).add(sub.country_code)
     common = _common_english_words()
     names = {}
@@ -299,6 +309,8 @@ def _lexicons() -> _Lexicons:
         role_words=frozenset(
             w for phrase in role_type for w in phrase.split() if w not in _FUNCTION_WORDS
         ),
+        non_sources=load_lexicon("speaker_non_sources"),
+        role_heads=frozenset(phrase.split()[-1] for phrase in role_type),
         places=re.compile(rf"(?<![\w.])({_alternation(list(place_info))})(?![\w])"),
         place_info=place_info,
         organisations=frozenset(name for name, _, _ in organisations),
@@ -440,6 +452,8 @@ def _entity(speaker: str, name: str, lex: _Lexicons) -> str:
         return "group"
     if _is_pronoun(bare):
         return "person"
+    if _BRAND.fullmatch(bare):
+        return "organisation"  # "RealClearPolitics", "PolitiFact", "WSET-TV": brand names
     head_words = _PREPOSITION.split(bare, maxsplit=1)[0].split()
     if not head_words:
         return "person"
@@ -457,6 +471,110 @@ def _entity(speaker: str, name: str, lex: _Lexicons) -> str:
     if is_plural_role and not name:
         return "group"
     return "person"
+
+
+# --------------------------------------------------------------------------- for speakers
+
+
+@functools.cache
+def _person_nouns() -> frozenset[str]:
+    """Nouns for a person or people that are no role ("someone"): ``speaker_words.txt``."""
+    for line in load_lines("speaker_words"):
+        name, _, words = line.partition(":")
+        if name.strip() == "person_nouns":
+            return frozenset(words.split())
+    raise LexiconError("lexicons/speaker_words.txt: no 'person_nouns:' line")
+
+
+def source_noun_kind(word: str) -> str | None:
+    """What a descriptor's head noun names: ``"person"``, ``"group"``, ``"organisation"`` or None.
+
+    A role word ("spokesperson", "officials"), a gendered noun ("daughter"), a group noun
+    ("residents", "sources") or an institution ("ministry", "network") names a source; a
+    document, event or thing ("statement", "findings", "virus") does not (None).
+
+    Examples
+    --------
+    >>> source_noun_kind("officials"), source_noun_kind("daughter"), source_noun_kind("report")
+    ('group', 'person', None)
+    """
+    lex = _lexicons()
+    bare = _bare(word)
+    if not bare or bare in lex.non_sources or _singular(bare) in lex.non_sources:
+        return None
+    if bare in lex.groups:
+        return "group"
+    singular = _singular(bare)
+    for form, plural in ((bare, False), (singular, True)):
+        if not form:
+            continue
+        if form in lex.org_heads:
+            return "organisation"
+        if form in lex.role_heads or form in lex.noun_gender or form in _person_nouns():
+            return "group" if plural else "person"
+    return None
+
+
+def describes(word: str) -> bool:
+    """Whether a word describes rather than names: a role, place, title or time word."""
+    return _is_lexicon_word(word, _lexicons())
+
+
+def is_place(name: str) -> bool:
+    """Whether ``name`` is a country, nationality, region or city the lexicons know (not an
+    organisation): "Vermont", "Hong Kong", "Libyan"."""
+    info = _lexicons().place_info.get(name)
+    return info is not None and info[1] is None
+
+
+@functools.cache
+def _country_aliases() -> dict[str, str]:
+    names = {name.casefold(): code for name, code in _country_names().items()}
+    for line in load_lines("importer_country_aliases"):
+        name, _, code = line.partition("|")
+        names.setdefault(name.strip().casefold(), code.strip())
+    return names
+
+
+def country_code(name: str) -> str:
+    """ISO alpha-2 code when ``name`` is a country ("the United States", "U.S.", "Russia"),
+    else "" (regions and cities are not countries: "Vermont" -> "")."""
+    bare = _LEADING_THE.sub("", name.strip()).rstrip(".").casefold()
+    aliases = _country_aliases()
+    return aliases.get(bare) or aliases.get(f"{bare}.") or ""
+
+
+def known_organisation(name: str) -> bool:
+    """Whether ``name`` is listed in ``organisations.txt`` ("Amnesty International")."""
+    return _LEADING_THE.sub("", name) in _lexicons().organisations
+
+
+def first_name_gender(name: str, *, strict: bool = False) -> str:
+    """``"female"``, ``"male"`` or ``"unknown"`` for a first name (gender_guesser, folded).
+
+    With ``strict``, names gender_guesser gives as only *mostly* one gender ("Bernie") are
+    ``"unknown"``: strong enough to describe a speaker, not to pick the referent of a pronoun.
+    """
+    if strict:
+        answer = _name_detector().get_gender(name)
+        return answer if answer in ("female", "male") else "unknown"
+    return _first_name_gender(name)
+
+
+def honorific_gender(word: str) -> str | None:
+    """Gender an honorific states ("Ms." -> female); ``"-"`` for "Dr"; None if no honorific."""
+    titles = _lexicons().titles
+    return titles.get(word) or titles.get(word.rstrip(".")) or titles.get(f"{word.rstrip('.')}.")
+
+
+def pronoun_gender(word: str) -> str | None:
+    """Gender of a third-person pronoun ("she" -> female), None for other words."""
+    return _lexicons().pronouns.get(word.lower())
+
+
+def noun_gender(word: str) -> str | None:
+    """Gender of a gendered role noun ("daughter" -> female), None for other words."""
+    return _lexicons().noun_gender.get(_bare(word))
 
 
 # --------------------------------------------------------------------------- descriptions
@@ -578,10 +696,10 @@ def _title_before(text: str, start: int, lex: _Lexicons) -> str | None:
             and token not in lex.titles
         ):
             break
-        if lower in ("of", "for", "to"):
+        if lower in ("of", "for", "to", "from"):
             kept.append(token)
             continue
-        if lower == "the" and kept and kept[-1].lower() in ("of", "for", "to"):
+        if lower == "the" and kept and kept[-1].lower() in ("of", "for", "to", "from"):
             kept.append(token)
             continue
         if lower in lex.determiners or lower in lex.desc_start_stops or lower in lex.time_words:
@@ -591,7 +709,7 @@ def _title_before(text: str, start: int, lex: _Lexicons) -> str | None:
             continue
         break
     kept.reverse()
-    while kept and (kept[0].lower() in ("of", "for", "to", "the") or kept[0] in lex.titles):
+    while kept and (kept[0].lower() in ("of", "for", "to", "from", "the") or kept[0] in lex.titles):
         kept.pop(0)
     title = " ".join(kept)
     return title if title and _has_role(title, lex) else None
@@ -688,6 +806,26 @@ def _source_type(phrases: Sequence[str], lex: _Lexicons) -> str:
     return fallback or "unknown"
 
 
+def _origin_country(phrases: Sequence[str], lex: _Lexicons) -> str:
+    """The country code of the leftmost country-bearing word of the phrases, or ""."""
+    for phrase in phrases:
+        matches = list(lex.places.finditer(phrase))
+        for i, match in enumerate(matches):
+            code = lex.place_info[match.group(1)][0]
+            after = phrase[match.end() : match.end() + 12]
+            if _LANGUAGE_USE.match(after):
+                continue
+            if (
+                i + 1 < len(matches)
+                and matches[i + 1].start() == match.end() + 1
+                and after[:1] == "-"
+            ):
+                continue
+            if code:
+                return code
+    return ""
+
+
 def _origin(phrases: Sequence[str], country: str, lex: _Lexicons) -> str:
     """Domestic/foreign from the leftmost country-bearing word, else a local/foreign cue."""
     for phrase in phrases:
@@ -718,14 +856,18 @@ def _origin(phrases: Sequence[str], country: str, lex: _Lexicons) -> str:
 # --------------------------------------------------------------------------- gender
 
 
-_PRONOUN = re.compile(r"\b(he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(he|she|his|himself|herself)\b", re.IGNORECASE)
+GENDER_BASES = ("honorific", "pronoun", "role noun", "first name", "correction", "")
+"""Values of ``gender_basis``: what decided a person's gender ("" when unknown)."""
 
 
 def _pronoun_after(text: str, end: int, lex: _Lexicons) -> str | None:
     """Gender of a pronoun that follows a name closely enough to refer to it.
 
-    Counted: a pronoun later in the same sentence with no capitalised word or quotation
-    mark in between ("Richards said she ..."), or a He/She opening the next sentence.
+    Counted: "he", "she", "his", "himself" or "herself" later in the same sentence with no
+    capitalised word or quotation mark in between ("Richards said she ..."), or a He/She
+    opening the next sentence. "her" and "him" are not counted: as objects they usually
+    refer to someone other than the sentence's subject ("Cooper thanked her").
     """
     window = text[end : end + 400]
     boundary = _SENTENCE_END.search(window)
@@ -738,7 +880,7 @@ def _pronoun_after(text: str, end: int, lex: _Lexicons) -> str | None:
         return None
     if boundary:
         following = window[boundary.end() :].split(maxsplit=1)
-        if following and following[0] in ("He", "She", "His", "Her"):
+        if following and following[0] in ("He", "She"):
             return lex.pronouns[following[0].lower()]
     return None
 
@@ -750,10 +892,12 @@ def _gender(
     mentions: Sequence[tuple[int, int]],
     descriptions: Sequence[str],
     lex: _Lexicons,
-) -> str:
+) -> tuple[str, str]:
+    """(gender, basis): an honorific, pronouns referring to the speaker, a gendered role
+    noun, then the first name; ("unknown", "") when none settles it."""
     title_words = title.split()
     if title_words and lex.titles.get(title_words[-1], "-") != "-":
-        return lex.titles[title_words[-1]]
+        return lex.titles[title_words[-1]], "honorific"
     words = name.split()
     spans: list[tuple[int, int]] = []
     if name:
@@ -763,7 +907,7 @@ def _gender(
         for start, _ in spans:
             before = text[max(0, start - 8) : start].split()
             if before and lex.titles.get(before[-1], "-") != "-":
-                return lex.titles[before[-1]]
+                return lex.titles[before[-1]], "honorific"
     votes = {"female": 0, "male": 0}
     for start, end in mentions:
         said = lex.pronouns.get(text[start:end].strip().lower())
@@ -774,15 +918,16 @@ def _gender(
         if said:
             votes[said] += 1
     if votes["female"] != votes["male"]:
-        return max(votes, key=votes.__getitem__)
+        return max(votes, key=votes.__getitem__), "pronoun"
     for phrase in [title, *descriptions]:
         match = lex.nouns.search(phrase)
         if match:
-            return lex.noun_gender[match.group(1).lower()]
+            return lex.noun_gender[match.group(1).lower()], "role noun"
     given = [w for w in words if w.lower() not in lex.particles]
     if len(given) >= 2:
-        return _first_name_gender(given[0].rstrip("."))
-    return "unknown"
+        gender = _first_name_gender(given[0].rstrip("."))
+        return gender, "first name" if gender != "unknown" else ""
+    return "unknown", ""
 
 
 # --------------------------------------------------------------------------- public
@@ -856,22 +1001,25 @@ def profile_speaker(
         ]
         description = None if pronoun else speaker
         phrases = [] if pronoun else [speaker, *descriptions]
+    gender, gender_basis = (
+        _gender(
+            text,
+            title,
+            name,
+            mentions,
+            [speaker, *descriptions] if not named else descriptions,
+            lex,
+        )
+        if entity == "person"
+        else (None, "")
+    )
     return SourceProfile(
         description=description,
         entity=entity,
         source_type=_source_type(phrases, lex),
         origin=_origin(phrases, country, lex),
-        gender=(
-            _gender(
-                text,
-                title,
-                name,
-                mentions,
-                [speaker, *descriptions] if not named else descriptions,
-                lex,
-            )
-            if entity == "person"
-            else None
-        ),
+        gender=gender,
         is_anonymous=entity != "organisation" and not named and not pronoun,
+        gender_basis=gender_basis,
+        origin_country=_origin_country(phrases, lex),
     )

@@ -24,7 +24,7 @@ from pathlib import Path
 
 ENTRY_POINTS = {
     "quotes": "analysis.evaluate",
-    "sources": "analysis.evaluate_sources",
+    "sources": "analysis.evaluation.sources",
     "sentiment": "analysis.validate_sentiment",
 }
 """The module whose ``main(argv)`` runs each stage's evaluation."""

@@ -1,13 +1,12 @@
 """Score source profiles against the hand labels of 30 Wikinews articles.
 
-Run ``python -m analysis.evaluate_sources`` from the repository root. It reads the labels
-from ``tests/data/source_labels/labels.csv`` and the article texts, by path, from
-``../shared/corpus-candidates/articles.jsonl`` (both can be given as options), then:
+Run ``python -m analysis.evaluation.sources --labels LABELS --articles ARTICLES`` (the
+repository's labels are ``tests/data/source_labels/labels.csv``, the texts
+``../shared/corpus-candidates/articles.jsonl``; nothing is found by itself). Then:
 
-1. runs :func:`analysis.quotes.extract_quotes` on each labelled article, merges the
-   speakers' mentions as the pipeline does (:func:`analysis.speakers.merge_speakers`) and
-   profiles each speaker with :func:`analysis.sources.profile_speaker`, with the labelled
-   ``country`` of the article;
+1. analyses each labelled article with the pipeline
+   (:func:`analysis.pipeline.analyze`, the labelled ``country`` as the article's): the
+   same quotes, speaker grouping and source profiles as the speakers table;
 2. matches each labelled speaker to a found speaker by the last word of the name (for
    "X of Y" names, the last word before "of"), case and accents ignored;
 3. prints coverage (labelled speakers found / labelled speakers) and, on the matched
@@ -26,18 +25,15 @@ import argparse
 import json
 import re
 import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.errors import CorpusError
+from analysis.names import fold
 from analysis.sources import profile_speaker
 
-REPO = Path(__file__).resolve().parents[2]
-LABELS = REPO / "tests" / "data" / "source_labels" / "labels.csv"
-ARTICLES = REPO.parent / "shared" / "corpus-candidates" / "articles.jsonl"
 DIMENSIONS = ("entity", "source_type", "origin", "gender", "is_anonymous")
 LABEL_COLUMNS = ("article_id", "country", "speaker", *DIMENSIONS, "split")
 _BEFORE = re.compile(r"\s+(?:of|for|on|at)\s+", re.IGNORECASE)
@@ -57,9 +53,7 @@ def match_key(name: str) -> str:
     words = re.findall(r"[\w'’-]+", head)
     if not words:
         return ""
-    word = re.sub(r"['’]s?$", "", words[-1])
-    folded = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in folded if not unicodedata.combining(c))
+    return fold(re.sub(r"['’]s?$", "", words[-1]))
 
 
 def read_labels(path: Path) -> pd.DataFrame:
@@ -110,27 +104,24 @@ def _profile_row(text: str, speaker: str, mentions, country: str) -> dict[str, o
     }
 
 
-def found_speakers(text: str, country: str) -> list[dict[str, object]]:
-    """Speakers the quote extractor finds in one article, each with its profile."""
-    from analysis.quotes import extract_quotes
-    from analysis.speakers import merge_speakers
+def found_speakers(texts: dict[str, str], countries: dict[str, str]) -> pd.DataFrame:
+    """The pipeline's speakers table for the labelled articles (one corpus, so that
+    ``speaker_id`` links them across articles), renamed for scoring."""
+    from analysis.pipeline import analyze
 
-    quotes = extract_quotes(text)
-    canonical = merge_speakers(q.speaker for q in quotes)
-    mentions: dict[str, list[tuple[int, int]]] = {}
-    counts: dict[str, int] = {}
-    for quote in quotes:
-        if quote.speaker is None:
-            continue
-        name = canonical[quote.speaker]
-        counts[name] = counts.get(name, 0) + 1
-        spans = mentions.setdefault(name, [])
-        if quote.speaker_start is not None and quote.speaker_end is not None:
-            spans.append((quote.speaker_start, quote.speaker_end))
-    rows = []
-    for name, spans in mentions.items():
-        rows.append(_profile_row(text, name, spans, country) | {"n_quotes": counts[name]})
-    return rows
+    table = pd.DataFrame(
+        {
+            "article_id": list(texts),
+            "text": list(texts.values()),
+            "country": [countries.get(a, "") for a in texts],
+        }
+    )
+    speakers = analyze(table, sentiment=False, strict=True).speakers
+    return speakers.assign(
+        found_speaker=speakers["speaker"],
+        gender=speakers["gender"].astype(object).fillna(""),
+        **{dim: speakers[dim].astype(object) for dim in ("entity", "source_type", "origin")},
+    )
 
 
 def _given(text: str, speaker: str, country: str) -> dict[str, object]:
@@ -145,19 +136,21 @@ def evaluate(labels: pd.DataFrame, texts: dict[str, str], *, given: bool = False
     Returns
     -------
     pandas.DataFrame
-        Columns ``article_id, speaker, found_speaker, matched`` and, for every dimension,
-        ``<dim>`` (label) and ``<dim>_pred``; sorted by article_id, speaker.
+        Columns ``article_id, speaker, found_speaker, speaker_id, matched`` and, for every
+        dimension, ``<dim>`` (label) and ``<dim>_pred``; sorted by article_id, speaker.
+        ``speaker_id`` is the pipeline's corpus-level id of the found speaker (None with
+        ``given`` or when unmatched).
     """
     rows = []
+    countries = labels.groupby("article_id")["country"].first().to_dict()
+    found = pd.DataFrame() if given else found_speakers(texts, countries)
     for article_id, group in labels.groupby("article_id", sort=True):
         text = texts[article_id]
         country = group["country"].iloc[0]
-        if given:
-            predicted = {}
-        else:
-            found = found_speakers(text, country)
-            predicted = {}
-            for row in sorted(found, key=lambda r: -int(r["n_quotes"])):
+        predicted = {}
+        if not given:
+            mine = found.loc[found["article_id"] == article_id]
+            for row in mine.sort_values("n_quotes", ascending=False).to_dict("records"):
                 predicted.setdefault(match_key(str(row["found_speaker"])), row)
         for label in group.itertuples(index=False):
             if given:
@@ -170,12 +163,77 @@ def evaluate(labels: pd.DataFrame, texts: dict[str, str], *, given: bool = False
                 "speaker": label.speaker,
                 "matched": guess is not None,
                 "found_speaker": None if guess is None else guess["found_speaker"],
+                "speaker_id": None if guess is None else guess.get("speaker_id"),
             }
             for dim in DIMENSIONS:
                 out[dim] = getattr(label, dim)
                 out[f"{dim}_pred"] = None if guess is None else guess[dim]
             rows.append(out)
     return pd.DataFrame(rows).sort_values(["article_id", "speaker"], ignore_index=True)
+
+
+IDENTITY_COLUMNS = ("article_id", "speaker", "identity")
+
+
+def read_identity(path: Path) -> pd.DataFrame:
+    """Hand labels of who is who across articles: ``identity`` is the same for the same
+    person or organisation, empty for anonymous speakers and groups (no one else).
+
+    Raises
+    ------
+    CorpusError
+        When the file is missing or lacks a column.
+    """
+    if not path.is_file():
+        raise CorpusError(str(path), "identity file not found")
+    identity = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in IDENTITY_COLUMNS if c not in identity.columns]
+    if missing:
+        raise CorpusError(str(path), f"missing column(s) {missing}; expected {IDENTITY_COLUMNS}")
+    return identity
+
+
+def identity_scores(table: pd.DataFrame, identity: pd.DataFrame) -> dict[str, float]:
+    """Pairwise precision and recall of ``speaker_id`` against the identity labels.
+
+    Every pair of matched labelled speakers from two different articles is a pair; it is
+    the same speaker in the labels when both have the same non-empty ``identity``, and in
+    the pipeline when both were found with the same ``speaker_id``.
+
+    Returns
+    -------
+    dict
+        ``n_speakers`` (matched), ``n_pairs``, ``true_pairs`` (labels), ``predicted_pairs``,
+        ``correct_pairs``, ``precision`` and ``recall`` (NaN when undefined), and
+        ``anonymous_merged``: pairs with an anonymous or group speaker that the pipeline
+        put under one id (must be 0).
+    """
+    rows = table.loc[table["matched"]].merge(identity, on=["article_id", "speaker"], how="left")
+    rows = rows.assign(identity=rows["identity"].fillna("")).reset_index(drop=True)
+    true_pairs = predicted = correct = anonymous = n_pairs = 0
+    records = rows[["article_id", "identity", "speaker_id"]].to_records(index=False)
+    for i, (article_a, id_a, found_a) in enumerate(records):
+        for article_b, id_b, found_b in records[i + 1 :]:
+            if article_a == article_b:
+                continue
+            n_pairs += 1
+            same = bool(id_a) and id_a == id_b
+            found = found_a is not None and found_a == found_b
+            true_pairs += same
+            predicted += found
+            correct += same and found
+            anonymous += found and not (id_a and id_b)
+    nan = float("nan")
+    return {
+        "n_speakers": len(rows),
+        "n_pairs": n_pairs,
+        "true_pairs": true_pairs,
+        "predicted_pairs": predicted,
+        "correct_pairs": correct,
+        "precision": correct / predicted if predicted else nan,
+        "recall": correct / true_pairs if true_pairs else nan,
+        "anonymous_merged": anonymous,
+    }
 
 
 def scores(table: pd.DataFrame) -> pd.DataFrame:
@@ -231,13 +289,11 @@ def origin_confusion(table: pd.DataFrame) -> pd.DataFrame:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.evaluate_sources", description=__doc__.split("\n")[0]
+        prog="python -m analysis.evaluation.sources", description=__doc__.split("\n")[0]
     )
+    parser.add_argument("--labels", type=Path, required=True, help="labels CSV")
     parser.add_argument(
-        "--labels", type=Path, default=LABELS, help="labels CSV (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--articles", type=Path, default=ARTICLES, help="Wikinews JSONL (default: %(default)s)"
+        "--articles", type=Path, required=True, help="articles JSONL (``id`` and ``text``)"
     )
     parser.add_argument(
         "--given-speakers",
@@ -251,6 +307,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="labels to score: dev (used while writing the rules), test (held out), or all",
     )
     parser.add_argument("--errors", action="store_true", help="also list every disagreement")
+    parser.add_argument(
+        "--identity",
+        type=Path,
+        help="identity labels CSV (article_id, speaker, identity): also score speaker_id",
+    )
     args = parser.parse_args(argv)
     try:
         labels = read_labels(args.labels)
@@ -270,6 +331,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{labels['article_id'].nunique()} articles, {len(labels)} labelled speakers ({mode})")
     print(f"split: {args.split}")
     print(scores(table).round(3).to_string(index=False))
+    if args.identity is not None and not args.given_speakers:
+        try:
+            identity = read_identity(args.identity)
+        except CorpusError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        found = identity_scores(table, identity)
+        print(
+            "identity across articles: "
+            + ", ".join(
+                f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in found.items()
+            )
+        )
     confusion = origin_confusion(table)
     wrong = int(confusion.loc[confusion["is_wrong_direction"], "n"].sum())
     print(f"origin wrong direction (domestic <-> foreign): {wrong} of {int(confusion['n'].sum())}")
