@@ -902,3 +902,44 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised_parquet_is_exact(t
     exact = read_results(out)  # Parquet keeps the values as they are
     assert exact.articles["title"].tolist() == [formula, "@SUM(1)"]
     assert "=1+1 is two," in exact.quotes["text"].tolist()
+
+
+def test_alias_keys_in_one_record_say_which_won(tmp_path):
+    write(
+        tmp_path,
+        "a.jsonl",
+        '{"body": "Body text.", "text": "Text text.", "id": "x1", "article_id": "a1"}\n'
+        '{"body": "B2.", "text": "T2.", "id": "x2", "article_id": "a2"}\n'
+        '{"TEXT": "Upper.", "text": "Lower.", "id": "a3"}\n',
+    )
+    write(tmp_path, "b.csv", "body,id,text,article_id\nB4.,x4,T4.,a4\n")
+    corpus = load_corpus(tmp_path)
+    # the field named as the key itself wins, whatever the order; else the first
+    assert corpus.articles[["article_id", "text"]].values.tolist() == [
+        ["a1", "Text text."],
+        ["a2", "T2."],
+        ["a3", "Upper."],
+        ["a4", "T4."],
+    ]
+    assert rows(corpus.problems) == [
+        (
+            "a.jsonl:1",
+            "MetadataError",
+            "'text' and 'body' both give 'text': 'text' used, 'body' ignored; 'article_id' and "
+            "'id' both give 'article_id': 'article_id' used, 'id' ignored (the record is "
+            "loaded; said once per file)",
+        ),
+        (
+            "a.jsonl:3",
+            "MetadataError",
+            "'TEXT' and 'text' both give 'text': 'TEXT' used, 'text' ignored (the record is "
+            "loaded; said once per file)",
+        ),
+        (
+            "b.csv",
+            "MetadataError",
+            "'text' and 'body' both give 'text': 'text' used, 'body' ignored; 'article_id' and "
+            "'id' both give 'article_id': 'article_id' used, 'id' ignored, in every record "
+            "(the records are loaded)",
+        ),
+    ]
