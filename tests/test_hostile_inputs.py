@@ -943,3 +943,34 @@ def test_alias_keys_in_one_record_say_which_won(tmp_path):
             "(the records are loaded)",
         ),
     ]
+
+
+def test_a_key_per_record_keeps_the_articles_table_narrow(tmp_path, capsys):
+    from analysis.store import MAX_METADATA_COLUMNS
+
+    n = MAX_METADATA_COLUMNS + 50
+    lines = [
+        json.dumps({"id": f"a{i:03d}", "text": GOOD, "desk": "metro", f"key_{i:03d}": "v"})
+        for i in range(n)
+    ]
+    lines[0] = json.dumps({"id": "a000", "text": GOOD, "key_000": "v", "key_001": "w"})
+    write(tmp_path / "c", "a.jsonl", "\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    argv = ["analyze", str(tmp_path / "c"), "--out", str(out), "--jobs", "1", "--quiet"]
+    assert main([*argv, "--no-sentiment", "--chunk-size", "40"]) == 0
+    articles = pd.read_csv(out / "articles.csv", dtype=str, keep_default_na=False)
+    extra = [c for c in articles.columns if c == "desk" or c.startswith("key_")]
+    # desk (149 articles) and key_001 (2) first, then the one-article keys in name order:
+    # 100 kept of 151 (desk and key_000 to key_149)
+    assert extra == sorted(["desk", "key_001", *[f"key_{i:03d}" for i in [0, *range(2, 99)]]])
+    problems = pd.read_csv(out / "problems.csv", dtype=str, keep_default_na=False)
+    assert problems.values.tolist() == [
+        [
+            "articles table",
+            "MetadataError",
+            f"51 metadata keys are not columns of the articles table, which keeps the "
+            f"{MAX_METADATA_COLUMNS} found in most articles: key_099, key_100, key_101, "
+            "key_102, key_103, key_104, key_105, key_106, key_107, key_108 and 41 more; the "
+            "corpus files still hold them",
+        ]
+    ]

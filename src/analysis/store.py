@@ -589,14 +589,12 @@ class _TableWriter:
     def _flush(self, table: pa.Table) -> None:
         table = table.combine_chunks()
         self._parquet.write_table(table, row_group_size=_ROW_GROUP)
-        frame = table.to_pandas(types_mapper=CSV_TYPES.get)
+        frame = _spreadsheet_safe_arrow(table).to_pandas(types_mapper=CSV_TYPES.get)
         if "fragments" in frame.columns and _is_list(table.schema.field("fragments").type):
             frame["fragments"] = [
                 json.dumps([list(map(int, f)) for f in value]) for value in frame["fragments"]
             ]
-        spreadsheet_safe(frame).to_csv(
-            self._csv, index=False, header=self._header, lineterminator="\n"
-        )
+        frame.to_csv(self._csv, index=False, header=self._header, lineterminator="\n")
         self._header = False
         self.n_rows += table.num_rows
 
@@ -723,6 +721,9 @@ def write_final_tables(
             if not paths:
                 schema = _empty_schema(name)
             writers[name] = schema
+        writers["articles"], left_out = _cap_metadata_columns(writers["articles"], out, chunks)
+        if left_out:
+            loader_problems = [*loader_problems, _left_out_problem(left_out)]
         failures: list[pa.RecordBatch] = []
         tables = {
             name: _TableWriter(out, name, schema, stack)
@@ -775,6 +776,56 @@ def write_final_tables(
         for name in [*tables, "problems"]:
             files.extend([f"{name}.parquet", f"{name}.csv"])
     return MergedTables(tuple(files), tuple(ids), counts[: len(ids)], tallier.result())
+
+
+MAX_METADATA_COLUMNS = 100
+"""Most extra metadata columns the articles table keeps: the keys found in most articles.
+
+A corpus where each record brings its own keys would otherwise make the table grow with
+articles times keys (quadratic in the corpus)."""
+
+
+_LOADER_COLUMNS = ("source", "encoding", "furniture")
+"""Columns the loader adds to every article: not metadata keys, never left out."""
+
+
+def _cap_metadata_columns(
+    schema: pa.Schema, out: Path, chunks: Sequence[str]
+) -> tuple[pa.Schema, list[str]]:
+    """The articles schema with at most ``MAX_METADATA_COLUMNS`` extra columns, and the names
+    of those left out. Counting reads each articles part once, only when over the cap."""
+    fixed = {*METADATA_COLUMNS, *COUNT_COLUMNS, *ARTICLE_SENTIMENT, *_LOADER_COLUMNS}
+    extra = [name for name in schema.names if name not in fixed]
+    if len(extra) <= MAX_METADATA_COLUMNS:
+        return schema, []
+    filled = dict.fromkeys(extra, 0)
+    for chunk in chunks:
+        part = pq.read_table(out / "parts" / f"{chunk}-articles.parquet")
+        for name in set(part.column_names) & set(filled):
+            column = part[name]
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                filled[name] += pc.sum(pc.greater(pc.utf8_length(column), 0)).as_py() or 0
+            else:
+                filled[name] += len(column) - column.null_count
+    ranked = sorted(extra, key=lambda name: (-filled[name], name))
+    kept = set(ranked[:MAX_METADATA_COLUMNS])
+    schema = pa.schema([item for item in schema if item.name in fixed or item.name in kept])
+    return schema, sorted(ranked[MAX_METADATA_COLUMNS:])
+
+
+def _left_out_problem(left_out: Sequence[str]) -> dict[str, str]:
+    shown = ", ".join(left_out[:10]) + (
+        f" and {len(left_out) - 10} more" if len(left_out) > 10 else ""
+    )
+    return {
+        "source": "articles table",
+        "error": "MetadataError",
+        "problem": (
+            f"{len(left_out):,} metadata keys are not columns of the articles table, which "
+            f"keeps the {MAX_METADATA_COLUMNS} found in most articles: {shown}; the corpus "
+            "files still hold them"
+        ),
+    }
 
 
 def _empty_schema(name: str) -> pa.Schema:
@@ -832,6 +883,20 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
         if risky.any():
             changed[column] = values.mask(risky, "'" + values.where(risky, "").astype(str))
     return frame.assign(**changed) if changed else frame
+
+
+def _spreadsheet_safe_arrow(table: pa.Table) -> pa.Table:
+    """:func:`spreadsheet_safe` on the text columns of an Arrow table, in Arrow."""
+    for i, item in enumerate(table.schema):
+        if pa.types.is_string(item.type) or pa.types.is_large_string(item.type):
+            column = table.column(i)
+            risky = pc.fill_null(pc.match_substring_regex(column, "^" + _FORMULA_START), False)
+            if pc.any(risky).as_py():
+                quoted = pc.binary_join_element_wise(
+                    pa.scalar("'", item.type), column, pa.scalar("", item.type)
+                )
+                table = table.set_column(i, item, pc.if_else(risky, quoted, column))
+    return table
 
 
 def read_table(out: Path, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
