@@ -234,7 +234,8 @@ def locked(out: Path) -> Iterator[None]:
             )
         stamp = {"pid": os.getpid(), "host": socket.gethostname(), "started": _now()}
         os.ftruncate(handle, 0)
-        os.pwrite(handle, (json.dumps(stamp) + "\n").encode(), 0)
+        os.lseek(handle, 0, os.SEEK_SET)
+        os.write(handle, (json.dumps(stamp) + "\n").encode())
         yield
     finally:
         os.close(handle)  # closing the file releases the lock
