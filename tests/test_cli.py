@@ -155,6 +155,28 @@ def test_rerun_into_its_own_folder_reuses_everything(tmp_path, capsys):
     assert "3 articles (0 analysed, 3 reused" in capsys.readouterr().out.splitlines()[-2]
 
 
+def test_another_corpus_into_the_same_folder_is_refused_unless_replace(tmp_path, capsys):
+    first = write_corpus(tmp_path / "first", ARTICLES)
+    second = write_corpus(tmp_path / "second", {"b1.txt": ARTICLES["a2.txt"]})
+    out = tmp_path / "results"
+    argv = ["--out", str(out), "--quiet", "--jobs", "1", "--no-sentiment"]
+    assert main(["analyze", str(first), *argv]) == 0
+    before = (out / "articles.csv").read_bytes()
+    capsys.readouterr()
+    assert main(["analyze", str(second), *argv]) == 2
+    error = capsys.readouterr().err
+    assert error == (
+        f"error: {out}: holds the results of 3 articles of another corpus, {first.resolve()}; "
+        "choose another --out, or pass --replace to replace them\n"
+    )
+    assert (out / "articles.csv").read_bytes() == before
+    assert main(["analyze", str(second), *argv, "--replace"]) == 0
+    assert "1 articles (1 analysed, 0 reused from an earlier run, 3 earlier results dropped)" in (
+        capsys.readouterr().out
+    )
+    assert pd.read_csv(out / "articles.csv")["article_id"].tolist() == ["b1"]
+
+
 def test_job_count_does_not_change_a_byte(tmp_path):
     articles = {
         f"b{i:02d}.txt": f"Story {i}\n\n“Plan number {i} is ready,” said Minister Lee Park.\n"
@@ -212,25 +234,3 @@ def test_import_with_a_missing_source_exits_1(tmp_path, capsys):
     missing = tmp_path / "nowhere.csv"
     assert main(["import", "table", str(missing), "--into", str(tmp_path / "corpus")]) == 1
     assert "nowhere.csv" in capsys.readouterr().err
-
-
-def test_another_corpus_into_the_same_folder_is_refused_unless_replace(tmp_path, capsys):
-    first = write_corpus(tmp_path / "first", ARTICLES)
-    second = write_corpus(tmp_path / "second", {"b1.txt": ARTICLES["a2.txt"]})
-    out = tmp_path / "results"
-    argv = ["--out", str(out), "--quiet", "--jobs", "1", "--no-sentiment"]
-    assert main(["analyze", str(first), *argv]) == 0
-    before = (out / "articles.csv").read_bytes()
-    capsys.readouterr()
-    assert main(["analyze", str(second), *argv]) == 2
-    error = capsys.readouterr().err
-    assert error == (
-        f"error: {out}: holds the results of 3 articles of another corpus, {first.resolve()}; "
-        "choose another --out, or pass --replace to replace them\n"
-    )
-    assert (out / "articles.csv").read_bytes() == before
-    assert main(["analyze", str(second), *argv, "--replace"]) == 0
-    assert "1 articles (1 analysed, 0 reused from an earlier run, 3 earlier results dropped)" in (
-        capsys.readouterr().out
-    )
-    assert pd.read_csv(out / "articles.csv")["article_id"].tolist() == ["b1"]
