@@ -147,14 +147,6 @@ def test_refuses_an_output_folder_inside_the_corpus(tmp_path, capsys):
     assert not (corpus / "results").exists()
 
 
-def test_rerun_into_its_own_folder_reuses_everything(tmp_path, capsys):
-    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
-    out = tmp_path / "out"
-    assert main(["analyze", str(corpus), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
-    assert main(["analyze", str(corpus), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
-    assert "3 articles (0 analysed, 3 reused" in capsys.readouterr().out.splitlines()[-2]
-
-
 def test_another_corpus_into_the_same_folder_is_refused_unless_replace(tmp_path, capsys):
     first = write_corpus(tmp_path / "first", ARTICLES)
     second = write_corpus(tmp_path / "second", {"b1.txt": ARTICLES["a2.txt"]})
@@ -175,6 +167,14 @@ def test_another_corpus_into_the_same_folder_is_refused_unless_replace(tmp_path,
         capsys.readouterr().out
     )
     assert pd.read_csv(out / "articles.csv")["article_id"].tolist() == ["b1"]
+
+
+def test_rerun_into_its_own_folder_reuses_everything(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    out = tmp_path / "out"
+    assert main(["analyze", str(corpus), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    assert main(["analyze", str(corpus), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    assert "3 articles (0 analysed, 3 reused" in capsys.readouterr().out.splitlines()[-2]
 
 
 def test_job_count_does_not_change_a_byte(tmp_path):
