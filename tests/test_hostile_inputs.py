@@ -974,3 +974,9 @@ def test_a_key_per_record_keeps_the_articles_table_narrow(tmp_path, capsys):
             "corpus files still hold them",
         ]
     ]
+
+
+def test_alias_keys_in_front_matter_resolve_like_records(tmp_path):
+    write(tmp_path, "a.txt", "---\narticle_id: kept\nid: ignored\n---\nA\n\n" + GOOD)
+    write(tmp_path, "b.txt", "---\nid: ignored-too\narticle_id: kept-too\n---\nB\n\n" + GOOD)
+    assert load_corpus(tmp_path).articles["article_id"].tolist() == ["kept", "kept-too"]

@@ -601,7 +601,9 @@ def _parse_yaml_mapping(text: str, source: str, what: str) -> dict[str, Any]:
         raise MetadataError(
             source, f"{what} must be 'key: value' lines, found a {type(value).__name__}"
         )
-    return {_key(key): item for key, item in value.items()}
+    keys, items = list(value), list(value.values())
+    chosen, _ = _keyed(keys)  # `id` and `article_id` both given: `article_id` wins
+    return {key: items[i] for key, i in chosen.items()}
 
 
 def _key(name: Any) -> str:
