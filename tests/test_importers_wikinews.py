@@ -287,3 +287,62 @@ def test_importer_lexicons_load_have_headers_and_valid_codes():
     for line in load_lines("importer_country_aliases"):
         alias, _, code = line.rpartition("|")
         assert alias and pycountry.countries.get(alpha_2=code) is not None, line
+
+
+# --- hostile exports (issue 19) ------------------------------------------------------------
+
+
+def one_page_export(folder: Path, *, title: str, page_id: str, timestamp: str) -> Path:
+    """A minimal MediaWiki export of one main-namespace page with one revision."""
+    text = "{{date|}}\nThe council met on Monday, a spokeswoman said.\n"
+    path = folder / "export.xml"
+    path.write_text(
+        '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/"><page>'
+        f"<title>{title}</title><ns>0</ns><id>{page_id}</id>"
+        f"<revision><id>1</id><timestamp>{timestamp}</timestamp>"
+        f"<text>{text}</text></revision></page></mediawiki>",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("page_id", ["../../outside/evil", "a/b", "/etc/x", "CON"])
+def test_a_page_id_never_names_a_file_outside_into(tmp_path, page_id):
+    export = one_page_export(
+        tmp_path, title="!!!", page_id=page_id, timestamp="2020-01-02T00:00:00Z"
+    )
+    (tmp_path / "outside").mkdir()
+    into = tmp_path / "deep" / "into"
+    (into / ".." / ".." / "outside").mkdir(parents=True, exist_ok=True)
+    report = import_wikinews(export, into)
+    assert report.n_written == 1
+    written = [p.relative_to(into).as_posix() for p in into.rglob("*") if p.is_file()]
+    assert written == [f"{report.written.loc[0, 'article_id']}.txt"]
+    assert "/" not in report.written.loc[0, "article_id"]
+    assert not any((tmp_path / "outside").iterdir())
+
+
+def test_a_link_planted_at_the_temporary_name_is_not_written_through(tmp_path):
+    export = one_page_export(
+        tmp_path, title="Council meets", page_id="7", timestamp="2020-01-02T00:00:00Z"
+    )
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    into = tmp_path / "into"
+    into.mkdir()
+    article_id = "wikinews-2020-01-02-council-meets"
+    (into / f".{article_id}.txt.partial").symlink_to(victim)  # the old, predictable name
+    report = import_wikinews(export, into)
+    assert report.written["article_id"].tolist() == [article_id]
+    assert victim.read_text() == "keep"
+    assert (into / f"{article_id}.txt").read_text(encoding="utf-8").startswith("---\n")
+
+
+def test_a_bad_revision_timestamp_costs_only_the_date(tmp_path):
+    export = one_page_export(
+        tmp_path, title="Council meets", page_id="7", timestamp="yesterday-ish"
+    )
+    report = import_wikinews(export, tmp_path / "into")
+    assert report.written["article_id"].tolist() == ["wikinews-council-meets"]
+    meta, _ = read_article(tmp_path / "into" / "wikinews-council-meets.txt")
+    assert meta["date"] == ""

@@ -49,7 +49,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -607,13 +607,45 @@ def _parse_yaml_mapping(text: str, source: str, what: str) -> dict[str, Any]:
         raise MetadataError(
             source, f"{what} must be 'key: value' lines, found a {type(value).__name__}"
         )
-    return {_key(key): item for key, item in value.items()}
+    keys, items = list(value), list(value.values())
+    chosen, _ = _keyed(keys)  # `id` and `article_id` both given: `article_id` wins
+    return {key: items[i] for key, i in chosen.items()}
 
 
 def _key(name: Any) -> str:
     """A metadata key as the loader uses it: text, lowercased, aliases resolved."""
     key = _no_surrogates(str(name)).strip().lower()
     return _ALIASES.get(key, key)
+
+
+def _keyed(names: Iterable[Any]) -> tuple[dict[str, int], list[str]]:
+    """Which field each loader key is read from, and a sentence per clash.
+
+    Two fields can give one key (``body`` and ``text``, ``id`` and ``article_id``, ``Title``
+    and ``title``): the one named as the key itself wins, else the first; never silently.
+    """
+    chosen: dict[str, int] = {}
+    named: dict[str, str] = {}
+    clashes = []
+    for i, name in enumerate(names):
+        key, plain = _key(name), _no_surrogates(str(name)).strip()
+        if key not in chosen:
+            chosen[key], named[key] = i, plain
+            continue
+        winner, loser = named[key], plain
+        if plain.lower() == key and winner.lower() != key:
+            winner, loser = plain, winner
+            chosen[key], named[key] = i, plain
+        clashes.append(
+            f"'{winner}' and '{loser}' both give '{key}': '{winner}' used, '{loser}' ignored"
+        )
+    return chosen, clashes
+
+
+def _clash_message(clashes: list[str], where: str) -> str:
+    if where == "header":
+        return f"{'; '.join(clashes)}, in every record (the records are loaded)"
+    return f"{'; '.join(clashes)} (the record is loaded; said once per file)"
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -894,6 +926,7 @@ def _read_jsonl(
     stem = Path(source).with_suffix("").as_posix()
     any_record = False
     line_limit = _record_limit(max_bytes)
+    reported: set[tuple[str, ...]] = set()  # alias clashes, each said once per file
     with path.open("rb") as stream:
         encoding = _wide_encoding(stream)
         if encoding is None:
@@ -946,8 +979,13 @@ def _read_jsonl(
                             where,
                             f"a JSON {type(record).__name__}, expected an object with a 'text' field",
                         )
+                    chosen, clashes = _keyed(record)
+                    if clashes and tuple(clashes) not in reported:
+                        reported.add(tuple(clashes))
+                        yield MetadataError(where, _clash_message(clashes, "record"))
+                    values = list(record.values())
                     yield _record_article(
-                        record,
+                        {key: values[i] for key, i in chosen.items()},
                         where,
                         f"{stem}:{number}",
                         defaults,
@@ -1124,6 +1162,9 @@ def _read_csv(
             names = ", ".join(_no_surrogates(name) for name in header)
             yield RecordFormatError(source, f"no 'text' column (columns: {names})")
             return
+        chosen, clashes = _keyed(header)
+        if clashes:
+            yield MetadataError(source, _clash_message(clashes, "header"))
         bad: list[Any] | None = None  # [first line, last line, what] of a bad run of lines
         replayed_until = 0  # lines up to this one are a bad record's, read again
 
@@ -1200,7 +1241,7 @@ def _read_csv(
             yield from flush()
             try:
                 yield _record_article(
-                    dict(zip(columns, row, strict=True)),
+                    {key: row[i] for key, i in chosen.items()},
                     where,
                     f"{stem}:{start_line}",
                     defaults,

@@ -234,7 +234,8 @@ def locked(out: Path) -> Iterator[None]:
             )
         stamp = {"pid": os.getpid(), "host": socket.gethostname(), "started": _now()}
         os.ftruncate(handle, 0)
-        os.pwrite(handle, (json.dumps(stamp) + "\n").encode(), 0)
+        os.lseek(handle, 0, os.SEEK_SET)
+        os.write(handle, (json.dumps(stamp) + "\n").encode())
         yield
     finally:
         os.close(handle)  # closing the file releases the lock
@@ -586,7 +587,7 @@ class _TableWriter:
     def _flush(self, table: pa.Table) -> None:
         table = table.combine_chunks()
         self._parquet.write_table(table, row_group_size=_ROW_GROUP)
-        frame = table.to_pandas(types_mapper=CSV_TYPES.get)
+        frame = _spreadsheet_safe_arrow(table).to_pandas(types_mapper=CSV_TYPES.get)
         if "fragments" in frame.columns and _is_list(table.schema.field("fragments").type):
             frame["fragments"] = [
                 json.dumps([list(map(int, f)) for f in value]) for value in frame["fragments"]
@@ -718,6 +719,9 @@ def write_final_tables(
             if not paths:
                 schema = _empty_schema(name)
             writers[name] = schema
+        writers["articles"], left_out = _cap_metadata_columns(writers["articles"], out, chunks)
+        if left_out:
+            loader_problems = [*loader_problems, _left_out_problem(left_out)]
         failures: list[pa.RecordBatch] = []
         tables = {
             name: _TableWriter(out, name, schema, stack)
@@ -772,6 +776,59 @@ def write_final_tables(
     return MergedTables(tuple(files), tuple(ids), counts[: len(ids)], tallier.result())
 
 
+MAX_METADATA_COLUMNS = 100
+"""Most extra metadata columns the articles table keeps: the keys found in most articles.
+
+A corpus where each record brings its own keys would otherwise make the table grow with
+articles times keys (quadratic in the corpus)."""
+
+
+_LOADER_COLUMNS = ("source", "encoding", "furniture")
+"""Columns the loader adds to every article: not metadata keys, never left out."""
+
+
+def _cap_metadata_columns(
+    schema: pa.Schema, out: Path, chunks: Sequence[str]
+) -> tuple[pa.Schema, list[str]]:
+    """The articles schema with at most ``MAX_METADATA_COLUMNS`` extra columns, and the names
+    of those left out. Counting reads each articles part once, only when over the cap."""
+    from analysis import pipeline  # the table contract's column lists, wherever they live
+
+    computed = [*pipeline.METADATA_COLUMNS, *pipeline.COUNT_COLUMNS, *pipeline.ARTICLE_SENTIMENT]
+    fixed = {*computed, *_LOADER_COLUMNS}
+    extra = [name for name in schema.names if name not in fixed]
+    if len(extra) <= MAX_METADATA_COLUMNS:
+        return schema, []
+    filled = dict.fromkeys(extra, 0)
+    for chunk in chunks:
+        part = pq.read_table(out / "parts" / f"{chunk}-articles.parquet")
+        for name in set(part.column_names) & set(filled):
+            column = part[name]
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                filled[name] += pc.sum(pc.greater(pc.utf8_length(column), 0)).as_py() or 0
+            else:
+                filled[name] += len(column) - column.null_count
+    ranked = sorted(extra, key=lambda name: (-filled[name], name))
+    kept = set(ranked[:MAX_METADATA_COLUMNS])
+    schema = pa.schema([item for item in schema if item.name in fixed or item.name in kept])
+    return schema, sorted(ranked[MAX_METADATA_COLUMNS:])
+
+
+def _left_out_problem(left_out: Sequence[str]) -> dict[str, str]:
+    shown = ", ".join(left_out[:10]) + (
+        f" and {len(left_out) - 10} more" if len(left_out) > 10 else ""
+    )
+    return {
+        "source": "articles table",
+        "error": "MetadataError",
+        "problem": (
+            f"{len(left_out):,} metadata keys are not columns of the articles table, which "
+            f"keeps the {MAX_METADATA_COLUMNS} found in most articles: {shown}; the corpus "
+            "files still hold them"
+        ),
+    }
+
+
 def _empty_schema(name: str) -> pa.Schema:
     empty = combine([], sentiment=True)
     frames = {
@@ -796,6 +853,53 @@ def _problems(
     )
 
 
+_FORMULA_START = r"[=+\-@\t\r]"
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell that a spreadsheet would run as a formula neutralised.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'`` (the OWASP advice for CSV exports), so opening a results CSV in Excel,
+    LibreOffice or Google Sheets shows the text instead of running it. Numbers are not
+    text cells and are untouched; the Parquet files keep every value exactly.
+
+    Examples
+    --------
+    >>> spreadsheet_safe(pd.DataFrame({"t": ["=HYPERLINK(1)", "ok", "-5 dB"], "n": [-1, 2, 3]}))
+                    t  n
+    0  '=HYPERLINK(1) -1
+    1              ok  2
+    2          '-5 dB  3
+    """
+    texts = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])
+    ]
+    changed = {}
+    for column in texts:
+        values = frame[column]
+        risky = values.map(lambda v: isinstance(v, str) and re.match(_FORMULA_START, v) is not None)
+        if risky.any():
+            changed[column] = values.mask(risky, "'" + values.where(risky, "").astype(str))
+    return frame.assign(**changed) if changed else frame
+
+
+def _spreadsheet_safe_arrow(table: pa.Table) -> pa.Table:
+    """:func:`spreadsheet_safe` on the text columns of an Arrow table, in Arrow."""
+    for i, item in enumerate(table.schema):
+        if pa.types.is_string(item.type) or pa.types.is_large_string(item.type):
+            column = table.column(i)
+            risky = pc.fill_null(pc.match_substring_regex(column, "^" + _FORMULA_START), False)
+            if pc.any(risky).as_py():
+                quoted = pc.binary_join_element_wise(
+                    pa.scalar("'", item.type), column, pa.scalar("", item.type)
+                )
+                table = table.set_column(i, item, pc.if_else(risky, quoted, column))
+    return table
+
+
 def read_table(out: Path, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
     table = pq.read_table(out / f"{name}.parquet", columns=columns)
     return table.to_pandas(types_mapper=CSV_TYPES.get)
@@ -805,7 +909,7 @@ def write_frame(out: Path, name: str, frame: pd.DataFrame) -> list[str]:
     """``frame`` as ``name.parquet`` and ``name.csv``, each written atomically."""
     write_parquet_atomic(out, f"{name}.parquet", to_arrow(frame))
     with atomic_path(out, f"{name}.csv") as temporary:
-        frame.to_csv(temporary, index=False, lineterminator="\n")
+        spreadsheet_safe(frame).to_csv(temporary, index=False, lineterminator="\n")
     return [f"{name}.parquet", f"{name}.csv"]
 
 
@@ -904,6 +1008,7 @@ __all__ = [
     "read_table",
     "remove_orphan_parts",
     "remove_temporaries",
+    "spreadsheet_safe",
     "to_arrow",
     "write_bytes_atomic",
     "write_final_tables",

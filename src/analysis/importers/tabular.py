@@ -365,4 +365,4 @@ def _import_record(
         license=values["license"],
         extra=extra,
     )
-    rows.store(article, source, note="; ".join(notes))
+    rows.store(article, source, note="; ".join(notes), raw_id=raw_id)

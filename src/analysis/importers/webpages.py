@@ -9,6 +9,7 @@ quotes and list items as paragraphs and drops headings (the title is in the fron
 from __future__ import annotations
 
 import re
+import stat
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
@@ -134,6 +135,12 @@ def import_webpages(
         source = str(path)
         article_id = safe_article_id(path.stem)
         try:
+            if not stat.S_ISREG(path.stat().st_mode):  # reading a named pipe blocks forever
+                rows.skip(
+                    source, "bad_record", "not a regular file (a named pipe, device or socket)",
+                    article_id,
+                )  # fmt: skip
+                continue
             data = path.read_bytes()
         except OSError as err:
             rows.skip(source, "bad_record", f"cannot read the file ({err.strerror})", article_id)
@@ -163,5 +170,5 @@ def import_webpages(
             license=license or meta.get("license", ""),
             extra={"source_file": path.name},
         )
-        rows.store(article, source, note=note)
+        rows.store(article, source, note=note, raw_id=path.stem)
     return finish_report(rows)

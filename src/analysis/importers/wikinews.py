@@ -51,6 +51,7 @@ from analysis.importers.writer import (
     normalize_date,
     one_line,
     prepare_folder,
+    safe_article_id,
     slugify,
 )
 from analysis.lexicons import load_lexicon, load_lines
@@ -440,7 +441,10 @@ def _import_page(
         except ValueError:
             date = ""
     if not date and page.timestamp:
-        date, from_revision = normalize_date(page.timestamp), True
+        try:
+            date, from_revision = normalize_date(page.timestamp), True
+        except ValueError:  # a revision <timestamp> that is no date: the page has none
+            date = ""
     if published_only and not clean.is_published:
         rows.skip(source, "filtered", "not marked published or archived (a draft)")
         return
@@ -454,10 +458,11 @@ def _import_page(
     if wanted is not None and not wanted & {c.lower() for c in clean.categories}:
         rows.skip(source, "filtered", "in none of the requested categories")
         return
-    slug = slugify(page.title) or page.page_id
+    # the page <id> is text from the export: cleaned like any id before it names a file
+    slug = slugify(page.title) or safe_article_id(page.page_id, fallback="page")
     article_id = f"wikinews-{date}-{slug}" if date else f"wikinews-{slug}"
-    if article_id in rows.ids_seen:
-        article_id = f"{article_id}-{page.page_id}"
+    if article_id.casefold() in rows.ids_seen:
+        article_id = safe_article_id(f"{article_id}-{page.page_id}")
     url = page_url(page.title, wiki)
     lead = clean.body.split("\n\n", 1)[0]
     extra: dict[str, object] = {

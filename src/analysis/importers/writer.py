@@ -9,12 +9,15 @@ blank line. ``analysis.corpus.load_corpus`` reads it back.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
+import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pycountry
@@ -28,6 +31,12 @@ SKIPPED_COLUMNS = ["source", "article_id", "kind", "problem"]
 MAX_ID_CHARS = 120
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _NO_WRAP = 2**31 - 1
+_RESERVED_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{port}{n}" for port in ("COM", "LPT") for n in [*"123456789", "¹", "²", "³"]]
+)
+"""File names Windows refuses whatever their extension."""
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # kinds of skipped item, in the order the command-line summary lists them
 SKIP_KINDS = (
@@ -127,6 +136,10 @@ class ReportRows:
     written: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     ids_seen: dict[str, str] = field(default_factory=dict)
+    """Source of each article id written, keyed by the id case-folded (``Abc`` and ``abc``
+    are one file on Windows and macOS)."""
+    raw_ids: dict[str, str] = field(default_factory=dict)
+    """The raw id each written article id was cleaned from, keyed like ``ids_seen``."""
 
     def skip(self, source: str, kind: str, problem: str, article_id: str = "") -> None:
         """Record one skipped item."""
@@ -134,15 +147,33 @@ class ReportRows:
             {"source": source, "article_id": article_id, "kind": kind, "problem": problem}
         )
 
-    def store(self, article: ImportedArticle, source: str, *, note: str = "") -> bool:
+    def store(
+        self, article: ImportedArticle, source: str, *, note: str = "", raw_id: str = ""
+    ) -> bool:
         """Write `article` unless it is empty, a duplicate of this run, or already on disk.
+
+        ``raw_id`` is the id the article's was cleaned from (`safe_article_id`): two
+        distinct raw ids that clean to one name (``a/b`` and ``a:b``, ``Abc`` and ``abc``)
+        are two articles, the second written as ``<id>-<8 hex digits of its raw id>``;
+        the same raw id twice is a duplicate.
 
         Returns True when the file was written; otherwise a skipped row says why.
         """
         if not article.body.strip():
             self.skip(source, "no_text", "no article text found", article.article_id)
             return False
-        first = self.ids_seen.get(article.article_id)
+        key = article.article_id.casefold()
+        if raw_id and key in self.raw_ids and self.raw_ids[key] != raw_id:
+            digest = hashlib.sha256(raw_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            renamed = f"{article.article_id[: MAX_ID_CHARS - 9]}-{digest}"
+            clash = (
+                f"id {raw_id!r} cleans to the file name of the earlier id "
+                f"{self.raw_ids[key]!r}; written as {renamed}"
+            )
+            note = f"{note}; {clash}" if note else clash
+            article = replace(article, article_id=renamed)
+            key = renamed.casefold()
+        first = self.ids_seen.get(key)
         if first is not None:
             self.skip(
                 source,
@@ -151,7 +182,8 @@ class ReportRows:
                 article.article_id,
             )
             return False
-        self.ids_seen[article.article_id] = source
+        self.ids_seen[key] = source
+        self.raw_ids[key] = raw_id or article.article_id
         path = self.into / f"{article.article_id}.txt"
         if path.exists() and not self.overwrite:
             self.skip(
@@ -180,8 +212,8 @@ def finish_report(rows: ReportRows) -> ImportReport:
     """Freeze collected rows into an `ImportReport` (same columns even when empty)."""
     return ImportReport(
         into=rows.into,
-        written=pd.DataFrame(rows.written, columns=WRITTEN_COLUMNS),
-        skipped=pd.DataFrame(rows.skipped, columns=SKIPPED_COLUMNS),
+        written=pd.DataFrame(_no_surrogates(rows.written), columns=WRITTEN_COLUMNS),
+        skipped=pd.DataFrame(_no_surrogates(rows.skipped), columns=SKIPPED_COLUMNS),
     )
 
 
@@ -209,16 +241,22 @@ def safe_article_id(raw: str, *, fallback: str = "article") -> str:
     Letters are folded to ASCII (``é`` -> ``e``), anything but letters, digits, ``.``,
     ``_`` and ``-`` becomes ``-``, runs of ``-`` collapse, leading dots and dashes are
     dropped, and the result is cut to 120 characters. An id left empty becomes `fallback`.
+    A name Windows reserves (``CON``, ``NUL``, ``COM1``...) gets a trailing ``_``.
 
     Examples
     --------
     >>> safe_article_id("Le Monde / 2021: été")
     'Le-Monde-2021-ete'
+    >>> safe_article_id("com1")
+    'com1_'
     """
     ascii_text = unicodedata.normalize("NFKD", str(raw)).encode("ascii", "ignore").decode()
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_text)
     cleaned = re.sub(r"-{2,}", "-", cleaned).strip("-.")[:MAX_ID_CHARS].rstrip("-.")
-    return cleaned or fallback
+    cleaned = cleaned or fallback
+    if cleaned.split(".", 1)[0].upper() in _RESERVED_NAMES:  # CON.txt cannot exist on Windows
+        cleaned = f"{cleaned[: MAX_ID_CHARS - 1]}_"
+    return cleaned
 
 
 def slugify(text: str, *, max_chars: int = 60) -> str:
@@ -350,14 +388,30 @@ def check_country_argument(value: str | None) -> str:
 
 
 def render_article(article: ImportedArticle) -> str:
-    """The file text of `article`: YAML front matter, a ``---`` line, the body, a newline."""
+    """The file text of `article`: YAML front matter, a ``---`` line, the body, a newline.
+
+    Lone UTF-16 surrogates (``\\ud83d`` from a JSON escape), which no UTF-8 file can hold,
+    become U+FFFD, as the loader does.
+    """
     meta: dict[str, object] = {key: one_line(getattr(article, key)) for key in FRONT_MATTER_KEYS}
     for key, value in article.extra.items():
         if key not in meta:
             meta[key] = value
+    meta = _no_surrogates(meta)
     # yaml.safe_dump's settings, with libyaml's emitter when present (3x faster)
     front = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=_NO_WRAP)
-    return f"---\n{front}---\n{article.body.strip()}\n"
+    return f"---\n{front}---\n{_no_surrogates(article.body.strip())}\n"
+
+
+def _no_surrogates(value: Any) -> Any:
+    """``value`` with lone surrogates in every string (keys, lists, mappings) as U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, Mapping):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_no_surrogates(v) for v in value]
+    return value
 
 
 def write_article(article: ImportedArticle, into: Path, *, overwrite: bool = False) -> Path:
@@ -371,17 +425,40 @@ def write_article(article: ImportedArticle, into: Path, *, overwrite: bool = Fal
     OutputError
         When the file exists and `overwrite` is False, or it cannot be written.
     """
+    if safe_article_id(article.article_id, fallback="") != article.article_id:
+        raise OutputError(
+            f"{article.article_id!r}: not a plain file name (see safe_article_id); not written"
+        )
     path = into / f"{article.article_id}.txt"
     if path.exists() and not overwrite:
         raise OutputError(f"{path}: already exists; pass overwrite=True to replace it")
-    temporary = into / f".{article.article_id}.txt.partial"
+    data = render_article(article).encode("utf-8")
+    temporary = None
     try:
-        temporary.write_text(render_article(article), encoding="utf-8", newline="\n")
-        os.replace(temporary, path)
+        temporary = _new_partial(into, article.article_id)
+        temporary.write_bytes(data)
+        os.replace(temporary, path)  # replaces a link at `path`, never writes through it
     except OSError as err:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot write ({err.strerror})") from err
     return path
+
+
+def _new_partial(into: Path, article_id: str) -> Path:
+    """A new, empty ``.<id>.<random>.partial`` file in `into`.
+
+    Created with ``O_EXCL`` and ``O_NOFOLLOW`` under a random name, so a file or a symbolic
+    link planted at a predictable name is never opened (nor written through).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        temporary = into / f".{article_id}.{secrets.token_hex(6)}.partial"
+        try:
+            os.close(os.open(temporary, flags, 0o666))
+        except FileExistsError:
+            continue
+        return temporary
 
 
 def iter_files(
