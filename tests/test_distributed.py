@@ -144,3 +144,22 @@ def test_dask_refuses_another_corpus_unless_replace(tmp_path, client):
     assert read_dask_results(out).articles["article_id"].tolist() == ["d00", "j1"]
     analyze_with_dask(second, out, client=client, replace=True)
     assert read_dask_results(out).articles["article_id"].tolist() == ["x"]
+
+
+def test_a_run_killed_before_any_quotes_part_reads_back_empty_tables(tmp_path, client, monkeypatch):
+    import analysis.distributed as dask_path
+
+    corpus = write_corpus(tmp_path / "corpus", 3)
+    out = tmp_path / "out"
+
+    def die_at_once(results, out_dir, number, sentiment):
+        raise MemoryError("worker killed")
+
+    monkeypatch.setattr(dask_path, "_write_partition", die_at_once)
+    with pytest.raises(MemoryError):
+        analyze_with_dask(corpus, out, client=client, partition_size=2)
+    with pytest.warns(dask_path.PartialResultsWarning, match="did not finish"):
+        partial = read_dask_results(out)
+    # no partition was written: empty tables with their columns, not a KeyError
+    assert partial.quotes.empty and "article_id" in partial.quotes.columns
+    assert partial.speakers.empty and partial.articles.empty

@@ -251,6 +251,14 @@ class PartialResultsWarning(UserWarning):
     """The Dask run that wrote a results folder did not finish."""
 
 
+_EMPTY_COLUMNS = {
+    "quotes": list(QUOTE_DTYPES),
+    "speakers": list(SPEAKER_DTYPES),
+    "articles": ["article_id"],
+}
+"""Columns of a table no partition was written for (its rows are sorted by them)."""
+
+
 def read_dask_results(out_dir: str | os.PathLike[str]) -> Results:
     """Read the output of :func:`analyze_with_dask` as one :class:`Results`.
 
@@ -299,7 +307,9 @@ def read_dask_results(out_dir: str | os.PathLike[str]) -> Results:
                     f"{n_partitions}; run analyze_with_dask again"
                 )
         frames = [pd.read_parquet(p) for p in found]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if not frames:  # a killed run may have written no part of this table yet
+            return pd.DataFrame(columns=_EMPTY_COLUMNS[name])
+        return pd.concat(frames, ignore_index=True)
 
     def typed(table: pd.DataFrame, dtypes: Mapping[str, Any]) -> pd.DataFrame:
         return table.astype({c: t for c, t in dtypes.items() if c in table.columns})
