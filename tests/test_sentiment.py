@@ -20,6 +20,7 @@ from textblob import TextBlob
 from analysis.errors import AnalysisError
 from analysis.sentiment import (
     SCORE_COLUMNS,
+    ScoreCache,
     article_sentiment,
     correlations,
     group_sentiment,
@@ -470,3 +471,23 @@ def test_vader_on_a_sentence_without_end_is_cut_into_pieces():
     pieces = _pieces(run_on)
     assert all(len(piece) <= VADER_MAX_CHARS for piece in pieces)
     assert "".join(pieces) == run_on  # nothing lost or repeated
+
+
+def test_one_cache_for_an_article_and_its_parts_gives_each_text_its_own_scores():
+    # the article, the journalist's text, the quoted text and the quote share chunks,
+    # paragraphs and sentences; each must still score exactly as it does alone
+    text = (
+        "The mayor said the plan was not very good. “It is a terrible, terrible idea "
+        "and the people will hate it!” said the mayor.\n\nThe council was happy with "
+        "the vote, and the crowd cheered the result :)"
+    )
+    start = text.index("It is")
+    end = text.index("hate it!") + len("hate it!")
+    own, said = split_quoted(text, [(start, end)])
+    cache = ScoreCache()
+    texts = [text[start:end], text, own, said, text[start:end]]
+    shared = [score_text(t, cache=cache) for t in texts]
+    assert shared == [score_text(t) for t in texts]
+    assert shared[0].polarity == TextBlob(texts[0]).sentiment.polarity
+    assert shared[2].polarity != shared[3].polarity  # negative: the parts differ
+    assert len(cache.chunks) < sum(len(t.split(" the ")) for t in texts)  # chunks reused

@@ -6,8 +6,10 @@ Two lexicon-based scorers, both offline:
   default ``PatternAnalyzer`` averages the scores of the adjectives (and a few other words)
   of the Pattern lexicon found in the text, with ``very``-style intensifiers and a negation
   flip (``not good``) applied to the following word (De Smedt & Daelemans 2012, *Pattern for
-  Python*, JMLR 13; TextBlob docs, "Sentiment Analysis"). We call the same Pattern scorer
-  that ``TextBlob(text).sentiment`` calls, without building a blob, so TextBlob's NLTK-backed
+  Python*, JMLR 13; TextBlob docs, "Sentiment Analysis"). :func:`textblob_scores`
+  (:mod:`analysis.sentiment.textblob_exact`) re-implements it exactly, equal to
+  ``TextBlob(text).sentiment`` float for float, in linear time, and in one pass over an
+  article and its parts (:class:`ScoreCache`); TextBlob's NLTK-backed
   ``sentences``/``tags``/``noun_phrases`` (whose corpora cannot be downloaded) are never used.
 * **VADER** (``vader_compound`` in [-1, 1], plus the ``vader_pos``/``vader_neu``/``vader_neg``
   proportions). A rule-based model with a human-rated lexicon built for social-media text,
@@ -20,7 +22,7 @@ longer text sentence by sentence and averaging, so a text of more than one sente
 the mean of its sentences' VADER scores (sentences from :mod:`analysis.segment`; a
 "sentence" longer than 1,000 characters is cut at white space into pieces of at most that
 length). A single sentence gets exactly ``polarity_scores(text)``. TextBlob's Pattern scorer
-is linear and always scores the whole string.
+always scores the whole string.
 
 Scores are computed for exactly the string given: a span is scored as
 ``article_text[start:end]``, a quote without its quotation marks. Both lexicons score
@@ -35,15 +37,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from textblob.en import sentiment as _pattern_sentiment
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.errors import AnalysisError
-from analysis.segment import split_paragraphs, split_sentences
+from analysis.segment import paragraph_sentences, split_paragraphs, split_sentences
+from analysis.sentiment.textblob_exact import ChunkAssessments, textblob_scores
 
 NEUTRAL_BAND = 0.05
 """Scores with ``abs(score) <= NEUTRAL_BAND`` are labelled neutral.
@@ -104,18 +106,50 @@ class Sentiment:
     vader_neg: float
 
 
-def score_text(text: str) -> Sentiment:
+@dataclass(slots=True)
+class ScoreCache:
+    """Work already done for the texts of one article, so that nothing is done twice.
+
+    Pass one cache to :func:`score_text` for an article, its journalist's text, its quoted
+    text and each quote: they share most of their words, sentences and paragraphs. Every
+    text still gets exactly the scores it gets on its own (the cache is keyed by exact
+    strings; see :mod:`analysis.sentiment.textblob_exact` for TextBlob's chunks). Keep one
+    cache per article: it grows with the text it has seen.
+
+    Attributes
+    ----------
+    texts : dict
+        Text -> its :class:`Sentiment`.
+    chunks : dict
+        TextBlob chunk -> its assessments.
+    sentences : dict
+        Paragraph -> its sentence texts (:func:`analysis.segment.paragraph_sentences`).
+    vader : dict
+        Piece of text -> VADER's ``(compound, pos, neu, neg)``.
+    """
+
+    texts: dict[str, Sentiment] = field(default_factory=dict)
+    chunks: dict[str, ChunkAssessments] = field(default_factory=dict)
+    sentences: dict[str, list[str]] = field(default_factory=dict)
+    vader: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+
+
+def score_text(text: str, *, cache: ScoreCache | None = None) -> Sentiment:
     """Score one string with TextBlob's Pattern lexicon and with VADER.
 
     Parameters
     ----------
     text : str
         Any text; scored exactly as given (no quotation marks are added or removed).
+    cache : ScoreCache, optional
+        Shared by the texts of one article so their common parts are scored once; the
+        result is the same with or without it.
 
     Returns
     -------
     Sentiment
-        ``polarity`` and ``subjectivity`` equal ``TextBlob(text).sentiment``.
+        ``polarity`` and ``subjectivity`` equal ``TextBlob(text).sentiment``
+        (:func:`textblob_scores`); the VADER scores are :func:`vader_scores`.
 
     Raises
     ------
@@ -131,28 +165,53 @@ def score_text(text: str) -> Sentiment:
     """
     if not isinstance(text, str):
         raise AnalysisError(f"score_text: expected a str, got {type(text).__name__} {text!r:.60}")
-    polarity, subjectivity = _pattern_sentiment(text)[:2]
-    return Sentiment(float(polarity), float(subjectivity), *vader_scores(text))
+    if cache is None:
+        return Sentiment(*textblob_scores(text), *vader_scores(text))
+    found = cache.texts.get(text)
+    if found is None:
+        found = cache.texts[text] = Sentiment(
+            *textblob_scores(text, cache=cache.chunks), *vader_scores(text, cache=cache)
+        )
+    return found
 
 
-def vader_scores(text: str) -> tuple[float, float, float, float]:
+def vader_scores(
+    text: str, *, cache: ScoreCache | None = None
+) -> tuple[float, float, float, float]:
     """VADER's ``compound``, ``pos``, ``neu`` and ``neg`` for a text, in linear time.
 
     One sentence is scored as it is; a longer text gets the mean over its sentences (a
-    sentence over :data:`VADER_MAX_CHARS` characters is cut at white space first).
+    sentence over :data:`VADER_MAX_CHARS` characters is cut at white space first). With a
+    ``cache``, each paragraph is split into sentences once and each piece scored once.
 
     Examples
     --------
     >>> vader_scores("Good. Bad.")[0] == (vader_scores("Good.")[0] + vader_scores("Bad.")[0]) / 2
     True
     """
-    pieces = vader_pieces(text, [span.text for span in split_sentences(text)])
-    analyzer = vader_analyzer()
-    rows = [analyzer.polarity_scores(piece) for piece in pieces]
-    return tuple(
-        float(sum(row[key] for row in rows) / len(rows))
-        for key in ("compound", "pos", "neu", "neg")
-    )
+    if cache is None:
+        cache = ScoreCache()
+    sentences = []
+    for paragraph in split_paragraphs(text):
+        found = cache.sentences.get(paragraph.text)
+        if found is None:
+            found = cache.sentences[paragraph.text] = [
+                span.text for span in paragraph_sentences(paragraph.text)
+            ]
+        sentences.extend(found)
+    rows = []
+    for piece in vader_pieces(text, sentences):
+        row = cache.vader.get(piece)
+        if row is None:
+            scores = vader_analyzer().polarity_scores(piece)
+            row = cache.vader[piece] = (
+                scores["compound"],
+                scores["pos"],
+                scores["neu"],
+                scores["neg"],
+            )
+        rows.append(row)
+    return tuple(float(sum(row[k] for row in rows) / len(rows)) for k in range(4))
 
 
 VADER_MAX_CHARS = 1_000
