@@ -45,7 +45,10 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.errors import AnalysisError
 from analysis.segment import paragraph_sentences, split_paragraphs, split_sentences
-from analysis.sentiment.textblob_exact import ChunkAssessments, textblob_scores
+from analysis.sentiment.textblob_exact import ChunkAssessments
+from analysis.sentiment.textblob_exact import textblob_scores as textblob_scores
+from analysis.sentiment.tone import TONE_LABELS as TONE_LABELS
+from analysis.sentiment.tone import tone_toward as tone_toward
 
 NEUTRAL_BAND = 0.05
 """Scores with ``abs(score) <= NEUTRAL_BAND`` are labelled neutral.
