@@ -49,6 +49,7 @@ from analysis.sentiment.textblob_exact import ChunkAssessments
 from analysis.sentiment.textblob_exact import textblob_scores as textblob_scores
 from analysis.sentiment.tone import TONE_LABELS as TONE_LABELS
 from analysis.sentiment.tone import tone_toward as tone_toward
+from analysis.sentiment.validity import validity_caption as validity_caption
 
 NEUTRAL_BAND = 0.05
 """Scores with ``abs(score) <= NEUTRAL_BAND`` are labelled neutral.

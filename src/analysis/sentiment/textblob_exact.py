@@ -183,12 +183,14 @@ def _split_token(token: str, out: list[str]) -> None:
 def tokenize(text: str) -> list[str]:
     """The lower-cased tokens TextBlob's Pattern sentiment assesses for ``text``.
 
-    Equal to ``[w.lower() for w in " ".join(pattern_tokenizer(text)).split()]``.
+    Equal to ``[w.lower() for w in " ".join(pattern_tokenizer(text)).split()]``. Note that
+    TextBlob spaces out every straight apostrophe after splitting off ``n't``, so a
+    contraction such as "isn't" never reaches its negation rule (``not`` does).
 
     Examples
     --------
     >>> tokenize("It isn't bad :)")
-    ['it', 'is', "n't", 'bad', ':)']
+    ['it', 'is', 'n', "'", 't', 'bad', ':)']
     """
     for contraction, spaced in _REPLACEMENTS.items():
         text = re.sub(contraction, spaced, text)
