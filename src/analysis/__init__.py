@@ -30,6 +30,13 @@ _EXPORTS = {
     "top_speakers": "analysis.aggregate",
     "speaker_concentration": "analysis.aggregate",
     "wilson_interval": "analysis.aggregate",
+    "tone_shares": "analysis.aggregate",
+    "score_text": "analysis.sentiment",
+    "textblob_scores": "analysis.sentiment",
+    "tone_toward": "analysis.sentiment",
+    "quote_speaker_tone": "analysis.sentiment",
+    "speaker_portrayals": "analysis.sentiment",
+    "validity_caption": "analysis.sentiment",
     "merge_speakers": "analysis.speakers",
     "speaker_key": "analysis.speakers",
 }
@@ -47,10 +54,17 @@ __all__ = [
     "iter_corpus",
     "load_corpus",
     "merge_speakers",
+    "quote_speaker_tone",
+    "score_text",
     "sourcing_balance",
     "speaker_concentration",
     "speaker_key",
+    "speaker_portrayals",
+    "textblob_scores",
+    "tone_shares",
+    "tone_toward",
     "top_speakers",
+    "validity_caption",
     "wilson_interval",
 ]
 
@@ -58,6 +72,7 @@ if TYPE_CHECKING:
     from analysis.aggregate import (
         sourcing_balance,
         speaker_concentration,
+        tone_shares,
         top_speakers,
         wilson_interval,
     )
@@ -71,6 +86,14 @@ if TYPE_CHECKING:
         concat_results,
     )
     from analysis.quotes import Quote, extract_quotes
+    from analysis.sentiment import (
+        quote_speaker_tone,
+        score_text,
+        speaker_portrayals,
+        textblob_scores,
+        tone_toward,
+        validity_caption,
+    )
     from analysis.speakers import merge_speakers, speaker_key
 
 

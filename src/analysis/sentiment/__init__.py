@@ -36,6 +36,8 @@ neutral (:data:`NEUTRAL_BAND`, VADER's authors' published threshold on ``compoun
 from __future__ import annotations
 
 import math
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -44,10 +46,11 @@ import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.errors import AnalysisError
-from analysis.segment import paragraph_sentences, split_paragraphs, split_sentences
+from analysis.segment import Span, paragraph_sentences, split_paragraphs, split_sentences
 from analysis.sentiment.textblob_exact import ChunkAssessments
 from analysis.sentiment.textblob_exact import textblob_scores as textblob_scores
 from analysis.sentiment.tone import TONE_LABELS as TONE_LABELS
+from analysis.sentiment.tone import tone_probabilities
 from analysis.sentiment.tone import tone_toward as tone_toward
 from analysis.sentiment.validity import validity_caption as validity_caption
 
@@ -708,4 +711,257 @@ def largest_disagreements(table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
         .sort_values("disagreement", ascending=False, kind="mergesort")
         .head(n)
         .reset_index(drop=True)
+    )
+
+
+TONE_DTYPE = pd.CategoricalDtype(list(TONE_LABELS), ordered=True)
+"""Labels of :func:`tone_toward`: negative < neutral < positive."""
+
+
+@dataclass(frozen=True, slots=True)
+class MentionTone:
+    """How one sentence treats one mention (:func:`tone_toward`).
+
+    Attributes
+    ----------
+    start, end : int
+        The mention's offsets into the article text.
+    tone : str
+        negative, neutral or positive.
+    score : float
+        P(positive) - P(negative), in [-1, 1].
+    """
+
+    start: int
+    end: int
+    tone: str
+    score: float
+
+
+def _in_sentences(
+    text: str, mentions: Sequence[tuple[int, int]], sentences: Sequence[Span]
+) -> list[tuple[str, int, int] | None]:
+    """Each mention as (sentence text, start, end) in the sentence where it starts (cut at
+    that sentence's end); None for a mention outside every sentence."""
+    starts = [s.start for s in sentences]
+    out: list[tuple[str, int, int] | None] = []
+    for start, end in mentions:
+        i = bisect_right(starts, start) - 1
+        if i < 0 or start >= sentences[i].end:
+            out.append(None)
+            continue
+        sentence = sentences[i]
+        out.append((sentence.text, start - sentence.start, min(end, sentence.end) - sentence.start))
+    return out
+
+
+def mention_tones(
+    text: str, mentions: Sequence[tuple[int, int]], *, sentences: Sequence[Span] | None = None
+) -> list[MentionTone | None]:
+    """:func:`tone_toward` for each mention of an article, read in the sentence holding it.
+
+    Parameters
+    ----------
+    text : str
+        Article text.
+    mentions : sequence of (int, int)
+        Offsets of the mentions into ``text``; a mention that crosses a sentence break is
+        read in the sentence where it starts, cut at that sentence's end.
+    sentences : sequence of Span, optional
+        ``split_sentences(text)``, when the caller has it already.
+
+    Returns
+    -------
+    list of MentionTone or None
+        One per mention, in the order given; None for a mention outside every sentence.
+    """
+    sentences = split_sentences(text) if sentences is None else sentences
+    located = _in_sentences(text, mentions, sentences)
+    items = [item for item in located if item is not None]
+    rows = iter(tone_probabilities(items)) if items else iter(())
+    out: list[MentionTone | None] = []
+    for (start, end), item in zip(mentions, located, strict=True):
+        if item is None:
+            out.append(None)
+            continue
+        row = next(rows)
+        out.append(MentionTone(start, end, TONE_LABELS[int(row.argmax())], float(row[2] - row[0])))
+    return out
+
+
+def name_mentions(text: str, name: str) -> list[tuple[int, int]]:
+    """Where ``name`` is mentioned in ``text``: the full name and, for a name of several
+    words, its last word (the surname), as whole words; overlapping finds keep the longest.
+
+    Examples
+    --------
+    >>> name_mentions("Marie Richards spoke. Richards left.", "Marie Richards")
+    [(0, 14), (22, 30)]
+    """
+    words = name.split()
+    forms = [name] + ([words[-1]] if len(words) > 1 and len(words[-1]) > 2 else [])
+    found = sorted(
+        (m.start(), -m.end())
+        for form in forms
+        for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text)
+    )
+    spans: list[tuple[int, int]] = []
+    for start, negative_end in found:
+        if spans and start < spans[-1][1]:
+            continue
+        spans.append((start, -negative_end))
+    return spans
+
+
+@dataclass(frozen=True, slots=True)
+class Portrayal:
+    """How an article's own sentences treat a speaker, outside the speaker's quotes.
+
+    Attributes
+    ----------
+    n_mentions : int
+        Mentions of the speaker in sentences that hold none of the speaker's own quotes.
+    tone : str or None
+        The label with the highest mean probability over those mentions; None without any.
+    score : float
+        Mean of the mentions' scores (P(positive) - P(negative)); NaN without any.
+    """
+
+    n_mentions: int
+    tone: str | None
+    score: float
+
+
+def speaker_portrayal(
+    text: str,
+    name: str,
+    own_fragments: Sequence[tuple[int, int]],
+    *,
+    sentences: Sequence[Span] | None = None,
+) -> Portrayal:
+    """Tone toward a speaker in the sentences that mention them outside their own quotes.
+
+    A sentence counts when it mentions the speaker (:func:`name_mentions`) and overlaps none
+    of ``own_fragments`` (the speaker's own quotes: what they say is not how they are
+    portrayed, and the sentence that attributes a quote is about the quote). Each such
+    mention is read by :func:`tone_toward` in its sentence. ``sentences`` is
+    ``split_sentences(text)`` when the caller has it already.
+
+    Examples
+    --------
+    >>> p = speaker_portrayal("Critics accused Smith of lying. “No,” said Smith.", "Smith", [(33, 35)])
+    >>> p.n_mentions, p.tone
+    (1, 'negative')
+    """
+    sentences = split_sentences(text) if sentences is None else sentences
+    starts = [s.start for s in sentences]
+    items = []
+    for start, end in name_mentions(text, name):
+        i = bisect_right(starts, start) - 1
+        if i < 0 or start >= sentences[i].end:
+            continue
+        sentence = sentences[i]
+        if any(a < sentence.end and sentence.start < b for a, b in own_fragments):
+            continue
+        items.append(
+            (sentence.text, start - sentence.start, min(end, sentence.end) - sentence.start)
+        )
+    if not items:
+        return Portrayal(0, None, math.nan)
+    probabilities = tone_probabilities(items)
+    mean = probabilities.mean(axis=0)
+    score = float((probabilities[:, 2] - probabilities[:, 0]).mean())
+    return Portrayal(len(items), TONE_LABELS[int(mean.argmax())], score)
+
+
+def _article_texts(articles: pd.DataFrame) -> dict[object, str]:
+    _require(articles, ["article_id", "text"], "articles")
+    texts = {}
+    for article_id, text in zip(articles["article_id"], articles["text"], strict=True):
+        if not isinstance(text, str):
+            raise AnalysisError(f"articles table: article {article_id!r}: text is not a string")
+        texts[article_id] = text
+    return texts
+
+
+def quote_speaker_tone(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Tone of each quote's attribution sentence toward the speaker's mention.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        The quotes table: ``article_id``, ``speaker_start``, ``speaker_end`` (the mention
+        the quote is attributed to; missing when there is none).
+    articles : pandas.DataFrame
+        The articles with their ``text`` (e.g. ``load_corpus(...).articles``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The quotes table, same rows and order, plus ``speaker_tone`` (negative < neutral <
+        positive; missing without a mention) and ``speaker_tone_score`` (P(positive) -
+        P(negative) of :func:`tone_toward`; NaN without a mention).
+
+    Raises
+    ------
+    AnalysisError
+        When a column is missing or a quote's article has no text.
+    """
+    _require(quotes, ["article_id", "speaker_start", "speaker_end"], "quotes")
+    texts = _article_texts(articles)
+    tones = pd.Series(None, index=quotes.index, dtype=object)
+    scores = pd.Series(math.nan, index=quotes.index, dtype="float64")
+    has_mention = quotes["speaker_start"].notna() & quotes["speaker_end"].notna()
+    for article_id, part in quotes.loc[has_mention].groupby("article_id", sort=False):
+        if article_id not in texts:
+            raise AnalysisError(f"quotes table: article {article_id!r} is not in the articles")
+        spans = list(
+            zip(part["speaker_start"].astype(int), part["speaker_end"].astype(int), strict=True)
+        )
+        for index, found in zip(part.index, mention_tones(texts[article_id], spans), strict=True):
+            if found is not None:
+                tones[index], scores[index] = found.tone, found.score
+    return quotes.assign(speaker_tone=tones.astype(TONE_DTYPE), speaker_tone_score=scores)
+
+
+PORTRAYAL_COLUMNS = ["article_id", "speaker", "n_portrayals", "portrayal_tone", "portrayal_score"]
+
+
+def speaker_portrayals(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """How each article portrays each of its speakers, outside the speaker's own quotes.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        The quotes table: ``article_id``, ``speaker`` (empty for unattributed quotes),
+        ``start``, ``end`` and, when present, ``fragments``.
+    articles : pandas.DataFrame
+        The articles with their ``text``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (article_id, speaker), sorted: ``n_portrayals`` (mentions in sentences
+        that hold none of the speaker's quotes), ``portrayal_tone`` (see
+        :class:`Portrayal`; missing when 0) and ``portrayal_score`` (mean tone score; NaN
+        when 0). See :func:`speaker_portrayal`.
+    """
+    _require(quotes, ["article_id", "speaker", "start", "end"], "quotes")
+    texts = _article_texts(articles)
+    named = quotes.loc[quotes["speaker"].fillna("").astype(str).str.len() > 0]
+    rows = []
+    for article_id, part in named.groupby("article_id", sort=True):
+        if article_id not in texts:
+            raise AnalysisError(f"quotes table: article {article_id!r} is not in the articles")
+        text = texts[article_id]
+        sentences = split_sentences(text)
+        for speaker, own in part.groupby("speaker", sort=True):
+            fragments = [
+                f for quote in own.to_dict("records") for f in _fragments(quote, len(text))
+            ]
+            found = speaker_portrayal(text, str(speaker), fragments, sentences=sentences)
+            rows.append((article_id, speaker, found.n_mentions, found.tone, found.score))
+    table = pd.DataFrame(rows, columns=PORTRAYAL_COLUMNS)
+    return table.astype(
+        {"n_portrayals": "int64", "portrayal_tone": TONE_DTYPE, "portrayal_score": "float64"}
     )
