@@ -726,6 +726,7 @@ def tone_shares(
     )
     counts["total"] = counts.groupby(keys, observed=False, dropna=False)["n"].transform("sum")
     low, high = wilson_interval(counts["n"].to_numpy(), counts["total"].to_numpy(), level=level)
+    low, high = np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)  # rounding at 0 and 1
     with np.errstate(invalid="ignore", divide="ignore"):
         share = counts["n"].to_numpy(dtype=float) / counts["total"].to_numpy(dtype=float)
     return counts.assign(share=share, ci_low=low, ci_high=high).astype(
