@@ -18,11 +18,13 @@ than 50,000 strings). Two things differ:
 * **Linear time.** TextBlob splits leading and trailing punctuation off a token one
   character at a time, copying the rest each time, so a run of ``n`` marks such as
   ``-----`` or ``((((`` costs ``n**2``. Here the token is walked with indices.
-* **One pass over an article.** A text is cut into *chunks* before every ``" the "`` that
-  follows a lower-case letter. Such a cut never changes TextBlob's tokens (no contraction,
-  line-break, sarcasm or emoticon rule reaches across ``"x the"``: no emoticon contains a
-  ``t``), and the token ``the`` is not in the lexicon and is longer than two letters, so it
-  clears any pending adverb or negation. A chunk's assessments therefore do not depend on
+* **One pass over an article.** A text is cut into *chunks* before every frequent function
+  word (``the``, ``and``, ``said``, ...: :data:`CHUNK_WORDS`) that follows a lower-case
+  letter and a space and is followed by a space. Such a cut never changes TextBlob's tokens
+  (no contraction, line-break, sarcasm or emoticon rule reaches across ``"x the"``: no
+  emoticon holds two lower-case letters in a row), and the word is not in the lexicon, is
+  not a negation and is longer than two letters, so it clears any pending adverb or
+  negation. A chunk's assessments therefore do not depend on
   what comes before it, except that a ``!`` before the chunk's first assessment boosts the
   previous chunk's last one, which is recorded and replayed. With a shared ``cache``, the
   article, the journalist's text, the quoted text and every quote reuse the chunks they
@@ -42,6 +44,8 @@ from xml.etree import ElementTree
 
 from textblob import _text as _pattern  # the tokeniser's constants, shared with TextBlob
 
+from analysis.lexicons import load_lines
+
 NEGATIONS = frozenset(("no", "not", "n't", "never"))
 """Words that flip the polarity of the next lexicon word (``textblob.en.sentiment``)."""
 
@@ -57,7 +61,9 @@ _SENTENCE_END = ("...", ".", "!", "?", _EOS)
 _SENTENCE_TAIL = ("'", '"', "”", "’", "...", ".", "!", "?", ")", _EOS)
 _LINEBREAK = re.compile(r"\n{2,}")
 _SPACES = re.compile(r"\s+")
-_CHUNK_CUT = re.compile(r"(?<=[a-z] )(?=the )")
+CHUNK_WORDS = load_lines("textblob_chunk_words")
+"""Words before which :func:`chunks` cuts (``lexicons/textblob_chunk_words.txt``)."""
+_CHUNK_CUT = re.compile(r"(?<=[a-z] )(?=(?:" + "|".join(map(re.escape, CHUNK_WORDS)) + r") )")
 
 _EMOTICON_POLARITY: dict[str, float] = {}
 for (_mood, _polarity), _faces in _pattern.EMOTICONS.items():
@@ -309,23 +315,47 @@ def assess(words: list[str]) -> ChunkAssessments:
 
 
 def chunks(text: str) -> list[str]:
-    """``text`` cut before every ``" the "`` that follows a lower-case letter.
+    """``text`` cut before each word of :data:`CHUNK_WORDS` that stands between spaces after
+    a lower-case letter.
 
     Examples
     --------
     >>> chunks("He saw the cat and the dog.")
-    ['He saw ', 'the cat and ', 'the dog.']
+    ['He saw ', 'the cat ', 'and ', 'the dog.']
     """
     return _CHUNK_CUT.split(text)
 
 
-def _chunk(piece: str, cache: dict[str, ChunkAssessments] | None) -> ChunkAssessments:
-    if cache is None:
-        return assess(tokenize(piece))
-    found = cache.get(piece)
-    if found is None:
-        found = cache[piece] = assess(tokenize(piece))
-    return found
+_MARK = "\x00"
+"""Put before the word that opens each chunk when chunks are tokenized together: the token
+``"\x00the"`` passes every tokenizer rule exactly as ``"the"`` does, and marks the cut."""
+
+
+def _assess_chunks(pieces: list[str], cache: dict[str, ChunkAssessments]) -> None:
+    """Assess the chunks of one text that are not cached yet, tokenizing them in one call.
+
+    The missing chunks, in text order, joined again are a text whose cuts are all of the
+    kind :func:`chunks` makes (each chunk but the last ends in a lower-case letter and a
+    space, each but the first starts with ``the``), so its tokens are the chunks' tokens
+    in turn; the marks say where each chunk's tokens start.
+    """
+    missing = [piece for piece in dict.fromkeys(pieces) if piece not in cache]
+    if not missing:
+        return
+    if len(missing) > 1 and not any(_MARK in piece for piece in missing):
+        words = tokenize(missing[0] + "".join(_MARK + piece for piece in missing[1:]))
+        groups: list[list[str]] = [[]]
+        for word in words:
+            if word.startswith(_MARK):
+                groups.append([word[1:]])
+            else:
+                groups[-1].append(word)
+        if len(groups) == len(missing):
+            for piece, group in zip(missing, groups, strict=True):
+                cache[piece] = assess(group)
+            return
+    for piece in missing:
+        cache[piece] = assess(tokenize(piece))
 
 
 def textblob_scores(
@@ -357,8 +387,12 @@ def textblob_scores(
     polarities: list[float] = []
     subjectivities: list[float] = []
     negated: list[bool] = []
-    for piece in chunks(text):
-        part = _chunk(piece, cache)
+    pieces = chunks(text)
+    if cache is None:
+        cache = {}
+    _assess_chunks(pieces, cache)
+    for piece in pieces:
+        part = cache[piece]
         if polarities:
             for _ in range(part.leading_exclamations):
                 polarities[-1] = max(-1.0, min(polarities[-1] * 1.25, +1.0))
