@@ -194,3 +194,11 @@ def test_textblob_scores_grows_linearly_on_punctuation_runs(unit):
     from analysis.sentiment import textblob_scores
 
     assert growth(textblob_scores, repeat(unit), 20_000) < 8
+
+
+@pytest.mark.parametrize("unit", ["-", "(", "[[x]] "], ids=["dashes", "parentheses", "brackets"])
+def test_score_text_grows_linearly_on_punctuation_runs(unit):
+    # the whole scorer (TextBlob, sentence splitting, VADER) on what the pipeline hands it
+    from analysis.sentiment import score_text
+
+    assert growth(score_text, repeat(unit), 20_000) < 8
