@@ -35,15 +35,17 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analysis.errors import AnalysisError, DuplicateArticleError, RecordFormatError
 from analysis.quotes import extract_quotes
-from analysis.sentiment import ScoreCache, merge_spans, score_text, split_quoted
 from analysis.sources import SOURCE_TYPES, profile_speaker
 from analysis.speakers import merge_speakers, speaker_key
+
+if TYPE_CHECKING:  # analysis.sentiment (TextBlob, NLTK) is imported only when scoring
+    from analysis.sentiment import ScoreCache
 
 KINDS = pd.CategoricalDtype(["direct", "mixed", "indirect"], ordered=True)
 SOURCE_TYPE_DTYPE = pd.CategoricalDtype(list(SOURCE_TYPES), ordered=True)
@@ -318,7 +320,7 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
         )
 
     quotes = []
-    cache = ScoreCache()  # the article, its parts and its quotes share their scoring work
+    cache = _score_cache() if sentiment else None  # shared by the article, parts and quotes
     for i, quote in enumerate(found):
         name = names[i]
         profile = profiles.get(name)
@@ -360,8 +362,16 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
     return ArticleResult(meta, tuple(quotes), tuple(speakers), scored=sentiment)
 
 
+def _score_cache() -> ScoreCache:
+    from analysis.sentiment import ScoreCache
+
+    return ScoreCache()
+
+
 def _scores(text: str | None, prefix: str = "", *, cache: ScoreCache) -> dict[str, float]:
     """The sentiment columns of a text (NaN for None), from :func:`analysis.sentiment.score_text`."""
+    from analysis.sentiment import score_text
+
     if text is None:
         return {f"{prefix}{c}": math.nan for c in QUOTE_SENTIMENT}
     score = score_text(text, cache=cache)
@@ -372,6 +382,8 @@ def _article_scores(
     text: str, fragments: Sequence[tuple[int, int]], *, cache: ScoreCache
 ) -> dict[str, float]:
     """Tone of the article, its journalist's text and its quoted text (as ``article_sentiment``)."""
+    from analysis.sentiment import merge_spans, split_quoted
+
     own, said = split_quoted(text, fragments)
     inside = sum(end - start for start, end in merge_spans(fragments))
     return {

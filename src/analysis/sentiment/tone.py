@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
-from sklearn.feature_extraction import FeatureHasher
 
 from analysis.errors import AnalysisError
 from analysis.lexicons import load_lines
@@ -49,7 +48,14 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 _CLAUSE_BREAKS = frozenset(',;:()[]—–"“”‘’')
 _NEGATION_WORDS = frozenset(NEGATIONS | {"nor", "without", "nothing", "none", "n’t"})
 _MASK = "<t>"
-_HASHER = FeatureHasher(n_features=N_FEATURES, input_type="pair", alternate_sign=True)
+
+
+@functools.cache
+def _hasher():
+    """The feature hasher (scikit-learn is imported on first use only)."""
+    from sklearn.feature_extraction import FeatureHasher
+
+    return FeatureHasher(n_features=N_FEATURES, input_type="pair", alternate_sign=True)
 
 
 @functools.cache
@@ -166,7 +172,7 @@ def tone_features(text: str, start: int, end: int) -> list[tuple[str, float]]:
 
 def hashed_features(mentions: Iterable[tuple[str, int, int]]):
     """Sparse matrix of the hashed features of ``(text, start, end)`` mentions (one row each)."""
-    return _HASHER.transform(tone_features(t, s, e) for t, s, e in mentions)
+    return _hasher().transform(tone_features(t, s, e) for t, s, e in mentions)
 
 
 def write_model(model: ToneModel) -> bytes:
