@@ -15,6 +15,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textblob import TextBlob
 from textblob import _text as pattern_text
 from textblob.en import sentiment as pattern_sentiment
@@ -311,3 +313,30 @@ def test_at_least_50000_strings_from_news_and_synthetic_text():
         texts.append(synthetic(rng, rng.randint(1, 60)))
     assert len(texts) >= 50_000
     assert_exact(texts)
+
+
+_ATOMS = st.sampled_from(
+    [
+        *"ab tT!?.,;:()[]-'\"“”‘’\n\r\t\x0b\x0c\x1c\x85\xa0\u2028\u3000İı",
+        *[
+            "good",
+            "not",
+            "very",
+            "the ",
+            " and ",
+            ":)",
+            ":c)",
+            "n't",
+            "END-OF-SENTENCE",
+            "Mr.",
+            "(!)",
+        ],
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ATOMS, max_size=40).map("".join))
+def test_exact_on_generated_text_with_odd_white_space(text):
+    assert tokenize(text) == _pattern_tokens(text)
+    assert textblob_scores(text, cache={}) == tuple(TextBlob(text).sentiment)
