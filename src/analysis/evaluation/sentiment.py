@@ -288,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(
         f"{len(records)} records from {args.path.name}. Labels: |score| <= {NEUTRAL_BAND} neutral "
-        "(VADER's published threshold, used for both scorers; not tuned).\n"
+        "(VADER's published threshold, used for TextBlob and VADER; not tuned). tone: "
+        "analysis.sentiment.tone_toward on records that name a target.\n"
     )
     print(_markdown(table))
     print("\nConfusion (rows: gold label; columns: predicted label)\n")
