@@ -571,3 +571,22 @@ def test_tone_shares_by_hand():
     assert math.isnan(shares.loc[("civilian", "neutral"), "ci_low"])
     low, high = shares.loc[("official", "neutral"), ["ci_low", "ci_high"]]
     assert low < 2 / 3 < high
+
+
+def test_vader_analyzer_equals_vadersentiment():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis.sentiment import vader_analyzer
+
+    original = SentimentIntensityAnalyzer()
+    texts = [
+        "The minister was NOT happy, but kind of hopeful.",
+        "  padded text with no emoji!!  ",
+        "I love it 😀 so much",  # an emoji takes VADER's own path
+        "No good deed goes unpunished :(",
+        "",
+        "\u00a0good\u2028news\t",
+    ]
+    for text in texts:
+        assert vader_analyzer().polarity_scores(text) == original.polarity_scores(text), text
+    assert vader_analyzer().polarity_scores("I love it 😀")["compound"] > 0  # not vacuous

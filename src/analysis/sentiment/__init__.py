@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
 
 from analysis.errors import AnalysisError
 from analysis.segment import Span, paragraph_sentences, split_paragraphs, split_sentences
@@ -77,14 +77,53 @@ MEASURES = ["polarity", "subjectivity", "vader_compound"]
 
 LABELS = pd.CategoricalDtype(["negative", "neutral", "positive"], ordered=True)
 
+
+class _Vader(SentimentIntensityAnalyzer):
+    """VADER with the same results, minus a per-character loop on text without emoji.
+
+    ``polarity_scores`` first rebuilds the text one character at a time to spell out
+    emoji; a text holding none of the (one-character) emoji of its lexicon comes out of
+    that loop unchanged but stripped, so it goes straight to the rest of the method, copied
+    from vaderSentiment 3.3.2. Text with an emoji takes the original path.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._emoji = frozenset(key for key in self.emojis if len(key) == 1)
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        if not isinstance(text, str) or not self._emoji.isdisjoint(text):
+            return super().polarity_scores(text)
+        text = text.strip()
+        sentitext = SentiText(text)
+        sentiments: list = []
+        words_and_emoticons = sentitext.words_and_emoticons
+        for i, item in enumerate(words_and_emoticons):
+            valence = 0
+            if item.lower() in BOOSTER_DICT:
+                sentiments.append(valence)
+                continue
+            if (
+                i < len(words_and_emoticons) - 1
+                and item.lower() == "kind"
+                and words_and_emoticons[i + 1].lower() == "of"
+            ):
+                sentiments.append(valence)
+                continue
+            sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
+        sentiments = self._but_check(words_and_emoticons, sentiments)
+        return self.score_valence(sentiments, text)
+
+
 _VADER: SentimentIntensityAnalyzer | None = None
 
 
 def vader_analyzer() -> SentimentIntensityAnalyzer:
-    """The one VADER analyzer of this process (loading its lexicon takes ~50 ms)."""
+    """The one VADER analyzer of this process (loading its lexicon takes ~50 ms); its
+    ``polarity_scores`` equals vaderSentiment's, faster on text without emoji."""
     global _VADER
     if _VADER is None:
-        _VADER = SentimentIntensityAnalyzer()
+        _VADER = _Vader()
     return _VADER
 
 
