@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from textblob import TextBlob
 
 from analysis.errors import AnalysisError
+from analysis.segment import split_sentences
 from analysis.sentiment import (
     SCORE_COLUMNS,
     ScoreCache,
@@ -586,7 +587,23 @@ def test_vader_analyzer_equals_vadersentiment():
         "No good deed goes unpunished :(",
         "",
         "\u00a0good\u2028news\t",
+        "It was never so good, and never this bad; without doubt great.",
+        "Not at all bad, isn't it? Hardly the best, nor the worst.",
+        "So very GOOD!!! but the rest was not nice at least",
     ]
     for text in texts:
         assert vader_analyzer().polarity_scores(text) == original.polarity_scores(text), text
     assert vader_analyzer().polarity_scores("I love it 😀")["compound"] > 0  # not vacuous
+
+
+def test_vader_analyzer_equals_vadersentiment_on_news_sentences(wikinews_path):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis.sentiment import vader_analyzer
+
+    original = SentimentIntensityAnalyzer()
+    texts = [json.loads(line)["text"] for line in wikinews_path.read_text("utf-8").splitlines()]
+    sentences = [s.text for text in texts for s in split_sentences(text)]
+    assert len(sentences) > 2_000
+    for sentence in sentences:
+        assert vader_analyzer().polarity_scores(sentence) == original.polarity_scores(sentence)
