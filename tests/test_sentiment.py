@@ -18,22 +18,29 @@ from hypothesis import strategies as st
 from textblob import TextBlob
 
 from analysis.errors import AnalysisError
+from analysis.segment import split_sentences
 from analysis.sentiment import (
     SCORE_COLUMNS,
+    ScoreCache,
     article_sentiment,
     correlations,
     group_sentiment,
     largest_disagreements,
     lexicon_agreement,
+    name_mentions,
     paragraph_sentiment,
     part_sentiment,
     polarity_label,
     quote_sentiment,
+    quote_speaker_tone,
     score_text,
     score_texts,
     sentence_sentiment,
+    speaker_portrayal,
+    speaker_portrayals,
     speaker_sentiment,
     split_quoted,
+    tone_toward,
 )
 
 
@@ -502,3 +509,133 @@ def test_part_sentiment_of_an_unscored_table_names_the_missing_columns():
     articles = pd.DataFrame({"article_id": ["a1"], "n_quotes": [3]})
     with pytest.raises(AnalysisError, match=r"articles table: missing column\(s\) \['polarity'"):
         part_sentiment(articles)
+
+
+def test_one_cache_for_an_article_and_its_parts_gives_each_text_its_own_scores():
+    # the article, the journalist's text, the quoted text and the quote share chunks,
+    # paragraphs and sentences; each must still score exactly as it does alone
+    text = (
+        "The mayor said the plan was not very good. “It is a terrible, terrible idea "
+        "and the people will hate it!” said the mayor.\n\nThe council was happy with "
+        "the vote, and the crowd cheered the result :)"
+    )
+    start = text.index("It is")
+    end = text.index("hate it!") + len("hate it!")
+    own, said = split_quoted(text, [(start, end)])
+    cache = ScoreCache()
+    texts = [text[start:end], text, own, said, text[start:end]]
+    shared = [score_text(t, cache=cache) for t in texts]
+    assert shared == [score_text(t) for t in texts]
+    assert shared[0].polarity == TextBlob(texts[0]).sentiment.polarity
+    assert shared[2].polarity != shared[3].polarity  # negative: the parts differ
+    assert len(cache.chunks) < sum(len(t.split(" the ")) for t in texts)  # chunks reused
+
+
+def _tone_tables():
+    text = "Critics accused Smith of lying to voters. “We did nothing wrong,” said Smith. Jones agreed."
+    articles = pd.DataFrame({"article_id": ["a"], "text": [text]})
+    start = text.index("We did")
+    end = text.index("wrong") + len("wrong")
+    mention = text.index("Smith", end)
+    quotes = pd.DataFrame(
+        {
+            "article_id": ["a", "a"],
+            "quote_id": ["a:1", "a:2"],
+            "start": [start, 0],
+            "end": [end, 7],
+            "speaker": ["Smith", ""],
+            "speaker_start": pd.array([mention, None], dtype="Int64"),
+            "speaker_end": pd.array([mention + 5, None], dtype="Int64"),
+        }
+    )
+    return text, articles, quotes
+
+
+def test_quote_speaker_tone_reads_the_attribution_sentence():
+    _, articles, quotes = _tone_tables()
+    scored = quote_speaker_tone(quotes, articles)
+    sentence = "“We did nothing wrong,” said Smith."
+    at = sentence.index("Smith")
+    assert (scored.loc[0, "speaker_tone"], scored.loc[0, "speaker_tone_score"]) == tone_toward(
+        sentence, at, at + 5
+    )
+    assert pd.isna(scored.loc[1, "speaker_tone"]) and math.isnan(
+        scored.loc[1, "speaker_tone_score"]
+    )
+    assert list(scored.columns) == [*quotes.columns, "speaker_tone", "speaker_tone_score"]
+
+
+def test_speaker_portrayal_leaves_out_the_speakers_own_sentences():
+    text, articles, quotes = _tone_tables()
+    table = speaker_portrayals(quotes, articles)
+    assert table[["article_id", "speaker", "n_portrayals"]].values.tolist() == [["a", "Smith", 1]]
+    # the one sentence left: "Critics accused Smith of lying to voters."
+    assert table.loc[0, "portrayal_tone"] == "negative"
+    first = text[: text.index(".") + 1]
+    assert table.loc[0, "portrayal_score"] == tone_toward(first, 16, 21)[1]
+    # a speaker mentioned only where they are quoted is not portrayed at all
+    alone = speaker_portrayal("“No,” said Brown.", "Brown", [(1, 3)])
+    assert (alone.n_mentions, alone.tone) == (0, None) and math.isnan(alone.score)
+
+
+def test_name_mentions_full_name_and_surname_as_whole_words():
+    text = "Marie Richards spoke. Richards left; Richardson stayed. RICHARDS no."
+    assert name_mentions(text, "Marie Richards") == [(0, 14), (22, 30)]
+    assert name_mentions(text, "the council") == []
+
+
+def test_tone_shares_by_hand():
+    from analysis.aggregate import tone_shares
+
+    table = pd.DataFrame(
+        {
+            "source_type": pd.Categorical(
+                ["official"] * 4 + ["expert"], categories=["official", "expert", "civilian"]
+            ),
+            "speaker_tone": ["negative", "neutral", "neutral", None, "positive"],
+        }
+    )
+    shares = tone_shares(table).set_index(["source_type", "tone"])
+    assert shares.loc[("official", "neutral"), ["n", "total"]].tolist() == [2, 3]
+    assert shares.loc[("official", "neutral"), "share"] == pytest.approx(2 / 3)
+    assert shares.loc[("official", "positive"), "n"] == 0
+    assert shares.loc[("expert", "positive"), "share"] == 1.0
+    assert shares.loc[("civilian", "neutral"), "total"] == 0
+    assert math.isnan(shares.loc[("civilian", "neutral"), "ci_low"])
+    low, high = shares.loc[("official", "neutral"), ["ci_low", "ci_high"]]
+    assert low < 2 / 3 < high
+
+
+def test_vader_analyzer_equals_vadersentiment():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis.sentiment import vader_analyzer
+
+    original = SentimentIntensityAnalyzer()
+    texts = [
+        "The minister was NOT happy, but kind of hopeful.",
+        "  padded text with no emoji!!  ",
+        "I love it 😀 so much",  # an emoji takes VADER's own path
+        "No good deed goes unpunished :(",
+        "",
+        "\u00a0good\u2028news\t",
+        "It was never so good, and never this bad; without doubt great.",
+        "Not at all bad, isn't it? Hardly the best, nor the worst.",
+        "So very GOOD!!! but the rest was not nice at least",
+    ]
+    for text in texts:
+        assert vader_analyzer().polarity_scores(text) == original.polarity_scores(text), text
+    assert vader_analyzer().polarity_scores("I love it 😀")["compound"] > 0  # not vacuous
+
+
+def test_vader_analyzer_equals_vadersentiment_on_news_sentences(wikinews_path):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis.sentiment import vader_analyzer
+
+    original = SentimentIntensityAnalyzer()
+    texts = [json.loads(line)["text"] for line in wikinews_path.read_text("utf-8").splitlines()]
+    sentences = [s.text for text in texts for s in split_sentences(text)]
+    assert len(sentences) > 2_000
+    for sentence in sentences:
+        assert vader_analyzer().polarity_scores(sentence) == original.polarity_scores(sentence)

@@ -34,6 +34,13 @@ _EXPORTS = {
     "top_speakers": "analysis.aggregate",
     "speaker_concentration": "analysis.aggregate",
     "wilson_interval": "analysis.aggregate",
+    "tone_shares": "analysis.aggregate",
+    "score_text": "analysis.sentiment",
+    "textblob_scores": "analysis.sentiment",
+    "tone_toward": "analysis.sentiment",
+    "quote_speaker_tone": "analysis.sentiment",
+    "speaker_portrayals": "analysis.sentiment",
+    "validity_caption": "analysis.sentiment",
     "merge_speakers": "analysis.speakers",
     "speaker_key": "analysis.speakers",
     "summarize_corpus": "analysis.corpus",
@@ -41,7 +48,6 @@ _EXPORTS = {
     "split_sentences": "analysis.segment",
     "highlight_article": "analysis.highlight",
     "NEUTRAL_BAND": "analysis.sentiment",
-    "score_text": "analysis.sentiment",
     "score_texts": "analysis.sentiment",
     "quote_sentiment": "analysis.sentiment",
     "article_sentiment": "analysis.sentiment",
@@ -59,19 +65,27 @@ _EXPORTS = {
     "find_corrections": "analysis.speakers",
     "read_corrections": "analysis.speakers",
     "corrections_fingerprint": "analysis.speakers",
+    "MIN_QUOTES": "analysis.aggregate",
+    "tone_by_group": "analysis.aggregate",
+    "add_period": "analysis.schema",
+    "no_country_note": "analysis.report",
 }
-_SUBMODULES = frozenset({"plots", "schema"})
+_SUBMODULES = frozenset({"audit", "audit_simulation", "plots", "schema"})
 """Modules reached as attributes (``analysis.plots.plot_bars``) without importing them."""
 
 __all__ = [
+    "MIN_QUOTES",
     "NEUTRAL_BAND",
     "ArticleResult",
     "Corpus",
     "Quote",
     "Results",
+    "add_period",
     "analyze",
     "analyze_article",
     "article_sentiment",
+    "audit",
+    "audit_simulation",
     "combine",
     "concat_results",
     "correct_results",
@@ -88,10 +102,12 @@ __all__ = [
     "load_corpus",
     "load_gold",
     "merge_speakers",
+    "no_country_note",
     "paragraph_sentiment",
     "part_sentiment",
     "plots",
     "quote_sentiment",
+    "quote_speaker_tone",
     "read_corrections",
     "schema",
     "score_text",
@@ -100,19 +116,28 @@ __all__ = [
     "sourcing_balance",
     "speaker_concentration",
     "speaker_key",
+    "speaker_portrayals",
     "speaker_sentiment",
     "split_paragraphs",
     "split_sentences",
     "summarize_corpus",
+    "textblob_scores",
+    "tone_by_group",
+    "tone_shares",
+    "tone_toward",
     "top_speakers",
+    "validity_caption",
     "wilson_interval",
 ]
 
 if TYPE_CHECKING:
-    from analysis import plots, schema
+    from analysis import audit, audit_simulation, plots, schema
     from analysis.aggregate import (
+        MIN_QUOTES,
         sourcing_balance,
         speaker_concentration,
+        tone_by_group,
+        tone_shares,
         top_speakers,
         wilson_interval,
     )
@@ -130,6 +155,8 @@ if TYPE_CHECKING:
         link_corpus,
     )
     from analysis.quotes import Quote, extract_quotes
+    from analysis.report import no_country_note
+    from analysis.schema import add_period
     from analysis.segment import split_paragraphs, split_sentences
     from analysis.sentiment import (
         NEUTRAL_BAND,
@@ -140,10 +167,15 @@ if TYPE_CHECKING:
         paragraph_sentiment,
         part_sentiment,
         quote_sentiment,
+        quote_speaker_tone,
         score_text,
         score_texts,
         sentence_sentiment,
+        speaker_portrayals,
         speaker_sentiment,
+        textblob_scores,
+        tone_toward,
+        validity_caption,
     )
     from analysis.speakers import (
         corrections_fingerprint,

@@ -762,3 +762,58 @@ def tone_by_group(
         ci_high=summary["mean"] + half,
     ).astype({c: "float64" for c in TONE_COLUMNS if c != "n"})
     return summary[[*keys, *TONE_COLUMNS]].reset_index(drop=True)
+
+
+TONE_SHARE_COLUMNS = ["tone", "n", "total", "share", "ci_low", "ci_high"]
+
+
+def tone_shares(
+    table: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = "source_type",
+    tone: str = "speaker_tone",
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Share of each tone label per group, with Wilson intervals.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows with a tone label, e.g. :func:`analysis.sentiment.quote_speaker_tone`'s quotes
+        (``speaker_tone``) or :func:`analysis.sentiment.speaker_portrayals` joined to the
+        speakers table (``portrayal_tone``). Rows without a label are left out.
+    by : str or sequence of str, optional
+        Grouping columns (default ``source_type``); categorical columns keep their order and
+        their empty categories.
+    tone : str, optional
+        The label column (negative < neutral < positive).
+    level : float, optional
+        Confidence level of the interval (default 0.95).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (group..., tone), every label present: the ``by`` columns, ``tone``,
+        ``n`` (rows with that label), ``total`` (rows with a label in the group), ``share``
+        and the Wilson interval ``ci_low``/``ci_high`` (NaN when ``total`` is 0). Rows are
+        treated as independent, so when one article contributes many rows the interval is
+        too narrow.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    check_columns(table, [*keys, tone], "tone")
+    labels = pd.CategoricalDtype(["negative", "neutral", "positive"], ordered=True)
+    labelled = table.loc[table[tone].notna(), keys].assign(tone=table[tone].astype(labels))
+    counts = (
+        labelled.groupby([*keys, "tone"], observed=False, dropna=False, sort=True)
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    counts["total"] = counts.groupby(keys, observed=False, dropna=False)["n"].transform("sum")
+    low, high = wilson_interval(counts["n"].to_numpy(), counts["total"].to_numpy(), level=level)
+    low, high = np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)  # rounding at 0 and 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = counts["n"].to_numpy(dtype=float) / counts["total"].to_numpy(dtype=float)
+    return counts.assign(share=share, ci_low=low, ci_high=high).astype(
+        {"n": "int64", "total": "int64"}
+    )[[*keys, *TONE_SHARE_COLUMNS]]

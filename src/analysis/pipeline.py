@@ -36,7 +36,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -55,7 +55,6 @@ from analysis.schema import (
     quote_columns,
     sort_rows,
 )
-from analysis.segment import paragraph_sentences, split_paragraphs
 from analysis.sources import profile_speaker
 from analysis.speakers import (
     APPLIED_COLUMNS,
@@ -67,6 +66,9 @@ from analysis.speakers import (
     read_corrections,
     speaker_key,
 )
+
+if TYPE_CHECKING:  # analysis.sentiment (TextBlob, NLTK) is imported only when scoring
+    from analysis.sentiment import ScoreCache
 
 DROPPED_COLUMNS = frozenset({"text", "furniture"})
 """Input columns not carried into the articles table."""
@@ -298,7 +300,7 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
 
     speakers_by_name = {row["speaker"]: row for row in speakers}
     quotes = []
-    memo = _Memo()  # one score per distinct string, sentence and paragraph of this article
+    cache = _score_cache() if sentiment else None  # shared by the article, parts and quotes
     for i, quote in enumerate(found):
         name = names[i]
         profile = profiles.get(name)
@@ -325,7 +327,7 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
             "origin_basis": "" if profile is None else _basis(profile.origin),
         }
         if sentiment:
-            row.update(_scores(quote.text, memo=memo))
+            row.update(_scores(quote.text, cache=cache))
         quotes.append(row)
 
     kinds = [q.kind for q in found]
@@ -340,7 +342,7 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
     )
     if sentiment:
         fragments = [f for row in quotes for f in row["fragments"]]
-        meta.update(_article_scores(text, fragments, memo=memo))
+        meta.update(_article_scores(text, fragments, cache=cache))
     return ArticleResult(meta, tuple(quotes), tuple(speakers), scored=sentiment)
 
 
@@ -349,70 +351,24 @@ def _basis(value: str | None) -> str:
     return THIS_ARTICLE if value not in (None, "unknown") else ""
 
 
-@dataclass(slots=True)
-class _Memo:
-    """Scores already computed for one article, so nothing is scored twice.
+def _score_cache() -> ScoreCache:
+    from analysis.sentiment import ScoreCache
 
-    ``texts``: distinct string -> its sentiment columns (TextBlob on the whole string, VADER
-    as :func:`analysis.sentiment.vader_scores` defines it). ``sentences``: paragraph ->
-    its sentence texts (nupunkt). ``vader``: sentence piece -> VADER compound. The article,
-    its journalist text, its quoted text and its quotes share most paragraphs and
-    sentences, so those are split and scored once, and each string still gets exactly the
-    score it gets on its own.
-    """
-
-    texts: dict[str, tuple[float, float, float]] = field(default_factory=dict)
-    sentences: dict[str, list[str]] = field(default_factory=dict)
-    vader: dict[str, float] = field(default_factory=dict)
+    return ScoreCache()
 
 
-def _sentences(paragraph: str, memo: _Memo) -> list[str]:
-    """Sentence texts of one paragraph, as :func:`analysis.segment.split_sentences` cuts them."""
-    found = memo.sentences.get(paragraph)
-    if found is None:
-        found = memo.sentences[paragraph] = [span.text for span in paragraph_sentences(paragraph)]
-    return found
-
-
-def _vader_compound(text: str, memo: _Memo) -> float:
-    """``analysis.sentiment.vader_scores(text)[0]``, with sentences split and scored once."""
-    from analysis.sentiment import vader_analyzer, vader_pieces
-
-    sentences = [
-        sentence
-        for paragraph in split_paragraphs(text)
-        for sentence in _sentences(paragraph.text, memo)
-    ]
-    values = []
-    for piece in vader_pieces(text, sentences):
-        value = memo.vader.get(piece)
-        if value is None:
-            value = memo.vader[piece] = vader_analyzer().polarity_scores(piece)["compound"]
-        values.append(value)
-    return float(sum(values) / len(values))
-
-
-def _scores(text: str | None, prefix: str = "", *, memo: _Memo) -> dict[str, float]:
-    """The sentiment columns for a text (NaN for None); each distinct text scored once.
-
-    ``polarity`` and ``subjectivity`` are ``TextBlob(text).sentiment`` and
-    ``vader_compound`` is ``analysis.sentiment.vader_scores(text)[0]``, exactly as
-    :func:`analysis.sentiment.score_text` gives them.
-    """
-    from textblob.en import sentiment as pattern_sentiment  # what TextBlob(text).sentiment calls
+def _scores(text: str | None, prefix: str = "", *, cache: ScoreCache) -> dict[str, float]:
+    """The sentiment columns of a text (NaN for None), from :func:`analysis.sentiment.score_text`."""
+    from analysis.sentiment import score_text
 
     if text is None:
         return {f"{prefix}{c}": math.nan for c in QUOTE_SENTIMENT}
-    score = memo.texts.get(text)
-    if score is None:
-        polarity, subjectivity = pattern_sentiment(text)[:2]
-        score = (float(polarity), float(subjectivity), _vader_compound(text, memo))
-        memo.texts[text] = score
-    return {f"{prefix}{c}": value for c, value in zip(QUOTE_SENTIMENT, score, strict=True)}
+    score = score_text(text, cache=cache)
+    return {f"{prefix}{c}": getattr(score, c) for c in QUOTE_SENTIMENT}
 
 
 def _article_scores(
-    text: str, fragments: Sequence[tuple[int, int]], *, memo: _Memo
+    text: str, fragments: Sequence[tuple[int, int]], *, cache: ScoreCache
 ) -> dict[str, float]:
     """Tone of the article, its journalist's text and its quoted text (as ``article_sentiment``)."""
     from analysis.sentiment import merge_spans, split_quoted
@@ -421,9 +377,9 @@ def _article_scores(
     inside = sum(end - start for start, end in merge_spans(fragments))
     return {
         "quoted_share": inside / len(text) if text else math.nan,
-        **_scores(text, memo=memo),
-        **_scores(own, "journalist_", memo=memo),
-        **_scores(said if fragments else None, "quoted_", memo=memo),
+        **_scores(text, cache=cache),
+        **_scores(own, "journalist_", cache=cache),
+        **_scores(said if fragments else None, "quoted_", cache=cache),
     }
 
 

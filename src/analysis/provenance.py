@@ -64,6 +64,7 @@ EVALUATION_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     "sentiment": (
         "Tone (TextBlob polarity, VADER compound)",
         (
+            "sentiment/validity.json",
             "sentiment_validity.json",
             "evaluation/sentiment.json",
             "sentiment/models/card.json",
@@ -192,7 +193,10 @@ def _numbers(value: Any, prefix: str = "") -> list[tuple[str, float]]:
     if isinstance(value, list):
         out = []
         for i, item in enumerate(value):
-            label = item.get("name") if isinstance(item, Mapping) else None
+            label = None
+            if isinstance(item, Mapping):  # a named row, or a row of sentiment/validity.json
+                keys = [str(item[k]) for k in ("dataset", "level", "scorer") if k in item]
+                label = item.get("name") or "/".join(keys) or None
             out += _numbers(item, f"{prefix}[{label or i}]")
         return out
     return []

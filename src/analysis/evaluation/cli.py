@@ -25,7 +25,7 @@ from pathlib import Path
 ENTRY_POINTS = {
     "quotes": "analysis.evaluate",
     "sources": "analysis.evaluation.sources",
-    "sentiment": "analysis.validate_sentiment",
+    "sentiment": "analysis.evaluation.sentiment",
 }
 """The module whose ``main(argv)`` runs each stage's evaluation."""
 

@@ -6,8 +6,10 @@ Two lexicon-based scorers, both offline:
   default ``PatternAnalyzer`` averages the scores of the adjectives (and a few other words)
   of the Pattern lexicon found in the text, with ``very``-style intensifiers and a negation
   flip (``not good``) applied to the following word (De Smedt & Daelemans 2012, *Pattern for
-  Python*, JMLR 13; TextBlob docs, "Sentiment Analysis"). We call the same Pattern scorer
-  that ``TextBlob(text).sentiment`` calls, without building a blob, so TextBlob's NLTK-backed
+  Python*, JMLR 13; TextBlob docs, "Sentiment Analysis"). :func:`textblob_scores`
+  (:mod:`analysis.sentiment.textblob_exact`) re-implements it exactly, equal to
+  ``TextBlob(text).sentiment`` float for float, in linear time, and in one pass over an
+  article and its parts (:class:`ScoreCache`); TextBlob's NLTK-backed
   ``sentences``/``tags``/``noun_phrases`` (whose corpora cannot be downloaded) are never used.
 * **VADER** (``vader_compound`` in [-1, 1], plus the ``vader_pos``/``vader_neu``/``vader_neg``
   proportions). A rule-based model with a human-rated lexicon built for social-media text,
@@ -20,7 +22,7 @@ longer text sentence by sentence and averaging, so a text of more than one sente
 the mean of its sentences' VADER scores (sentences from :mod:`analysis.segment`; a
 "sentence" longer than 1,000 characters is cut at white space into pieces of at most that
 length). A single sentence gets exactly ``polarity_scores(text)``. TextBlob's Pattern scorer
-is linear and always scores the whole string.
+always scores the whole string.
 
 Scores are computed for exactly the string given: a span is scored as
 ``article_text[start:end]``, a quote without its quotation marks. Both lexicons score
@@ -34,17 +36,30 @@ neutral (:data:`NEUTRAL_BAND`, VADER's authors' published threshold on ``compoun
 from __future__ import annotations
 
 import math
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from textblob.en import sentiment as _pattern_sentiment
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    N_SCALAR,
+    SentimentIntensityAnalyzer,
+    SentiText,
+    negated,
+)
 
 from analysis.errors import AnalysisError
 from analysis.schema import add_period, check_columns
-from analysis.segment import split_paragraphs, split_sentences
+from analysis.segment import Span, paragraph_sentences, split_paragraphs, split_sentences
+from analysis.sentiment.textblob_exact import ChunkAssessments
+from analysis.sentiment.textblob_exact import textblob_scores as textblob_scores
+from analysis.sentiment.tone import TONE_LABELS as TONE_LABELS
+from analysis.sentiment.tone import tone_probabilities
+from analysis.sentiment.tone import tone_toward as tone_toward
+from analysis.sentiment.validity import validity_caption as validity_caption
 
 NEUTRAL_BAND = 0.05
 """Scores with ``abs(score) <= NEUTRAL_BAND`` are labelled neutral.
@@ -69,14 +84,83 @@ MEASURES = ["polarity", "subjectivity", "vader_compound"]
 
 LABELS = pd.CategoricalDtype(["negative", "neutral", "positive"], ordered=True)
 
+
+class _Vader(SentimentIntensityAnalyzer):
+    """VADER with the same results, faster (code copied from vaderSentiment 3.3.2).
+
+    ``polarity_scores`` first rebuilds the text one character at a time to spell out
+    emoji; a text holding none of the (one-character) emoji of its lexicon comes out of
+    that loop unchanged but stripped, so it goes straight to the rest of the method. Text
+    with an emoji takes the original path. ``_negation_check`` lower-cased the whole
+    sentence on each of its calls; it now does so once per sentence.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._emoji = frozenset(key for key in self.emojis if len(key) == 1)
+        self._words: list[str] | None = None  # the sentence _negation_check saw last
+        self._lower: list[str] = []
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        if not isinstance(text, str) or not self._emoji.isdisjoint(text):
+            return super().polarity_scores(text)
+        text = text.strip()
+        sentitext = SentiText(text)
+        sentiments: list = []
+        words_and_emoticons = sentitext.words_and_emoticons
+        for i, item in enumerate(words_and_emoticons):
+            valence = 0
+            if item.lower() in BOOSTER_DICT:
+                sentiments.append(valence)
+                continue
+            if (
+                i < len(words_and_emoticons) - 1
+                and item.lower() == "kind"
+                and words_and_emoticons[i + 1].lower() == "of"
+            ):
+                sentiments.append(valence)
+                continue
+            sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
+        sentiments = self._but_check(words_and_emoticons, sentiments)
+        return self.score_valence(sentiments, text)
+
+    def _negation_check(self, valence, words_and_emoticons, start_i, i):
+        """vaderSentiment's ``_negation_check``, lower-casing the sentence's words once per
+        sentence instead of once per call (it is called up to three times per word)."""
+        if words_and_emoticons is not self._words:
+            self._words = words_and_emoticons
+            self._lower = [str(w).lower() for w in words_and_emoticons]
+        lower = self._lower
+        if start_i == 0 and negated([lower[i - (start_i + 1)]]):
+            valence = valence * N_SCALAR
+        if start_i == 1:
+            if lower[i - 2] == "never" and (lower[i - 1] == "so" or lower[i - 1] == "this"):
+                valence = valence * 1.25
+            elif lower[i - 2] == "without" and lower[i - 1] == "doubt":
+                valence = valence
+            elif negated([lower[i - (start_i + 1)]]):
+                valence = valence * N_SCALAR
+        if start_i == 2:
+            if (lower[i - 3] == "never" and (lower[i - 2] == "so" or lower[i - 2] == "this")) or (
+                lower[i - 1] == "so" or lower[i - 1] == "this"
+            ):
+                valence = valence * 1.25
+            elif lower[i - 3] == "without" and (lower[i - 2] == "doubt" or lower[i - 1] == "doubt"):
+                valence = valence
+            elif negated([lower[i - (start_i + 1)]]):
+                valence = valence * N_SCALAR
+        return valence
+
+
 _VADER: SentimentIntensityAnalyzer | None = None
 
 
 def vader_analyzer() -> SentimentIntensityAnalyzer:
-    """The one VADER analyzer of this process (loading its lexicon takes ~50 ms)."""
+    """The one VADER analyzer of this process (loading its lexicon takes ~50 ms); its
+    ``polarity_scores`` equals vaderSentiment's, faster on text without emoji."""
     global _VADER
     if _VADER is None:
-        _VADER = SentimentIntensityAnalyzer()
+        _VADER = _Vader()
     return _VADER
 
 
@@ -105,18 +189,50 @@ class Sentiment:
     vader_neg: float
 
 
-def score_text(text: str) -> Sentiment:
+@dataclass(slots=True)
+class ScoreCache:
+    """Work already done for the texts of one article, so that nothing is done twice.
+
+    Pass one cache to :func:`score_text` for an article, its journalist's text, its quoted
+    text and each quote: they share most of their words, sentences and paragraphs. Every
+    text still gets exactly the scores it gets on its own (the cache is keyed by exact
+    strings; see :mod:`analysis.sentiment.textblob_exact` for TextBlob's chunks). Keep one
+    cache per article: it grows with the text it has seen.
+
+    Attributes
+    ----------
+    texts : dict
+        Text -> its :class:`Sentiment`.
+    chunks : dict
+        TextBlob chunk -> its assessments.
+    sentences : dict
+        Paragraph -> its sentence texts (:func:`analysis.segment.paragraph_sentences`).
+    vader : dict
+        Piece of text -> VADER's ``(compound, pos, neu, neg)``.
+    """
+
+    texts: dict[str, Sentiment] = field(default_factory=dict)
+    chunks: dict[str, ChunkAssessments] = field(default_factory=dict)
+    sentences: dict[str, list[str]] = field(default_factory=dict)
+    vader: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+
+
+def score_text(text: str, *, cache: ScoreCache | None = None) -> Sentiment:
     """Score one string with TextBlob's Pattern lexicon and with VADER.
 
     Parameters
     ----------
     text : str
         Any text; scored exactly as given (no quotation marks are added or removed).
+    cache : ScoreCache, optional
+        Shared by the texts of one article so their common parts are scored once; the
+        result is the same with or without it.
 
     Returns
     -------
     Sentiment
-        ``polarity`` and ``subjectivity`` equal ``TextBlob(text).sentiment``.
+        ``polarity`` and ``subjectivity`` equal ``TextBlob(text).sentiment``
+        (:func:`textblob_scores`); the VADER scores are :func:`vader_scores`.
 
     Raises
     ------
@@ -132,28 +248,53 @@ def score_text(text: str) -> Sentiment:
     """
     if not isinstance(text, str):
         raise AnalysisError(f"score_text: expected a str, got {type(text).__name__} {text!r:.60}")
-    polarity, subjectivity = _pattern_sentiment(text)[:2]
-    return Sentiment(float(polarity), float(subjectivity), *vader_scores(text))
+    if cache is None:
+        return Sentiment(*textblob_scores(text), *vader_scores(text))
+    found = cache.texts.get(text)
+    if found is None:
+        found = cache.texts[text] = Sentiment(
+            *textblob_scores(text, cache=cache.chunks), *vader_scores(text, cache=cache)
+        )
+    return found
 
 
-def vader_scores(text: str) -> tuple[float, float, float, float]:
+def vader_scores(
+    text: str, *, cache: ScoreCache | None = None
+) -> tuple[float, float, float, float]:
     """VADER's ``compound``, ``pos``, ``neu`` and ``neg`` for a text, in linear time.
 
     One sentence is scored as it is; a longer text gets the mean over its sentences (a
-    sentence over :data:`VADER_MAX_CHARS` characters is cut at white space first).
+    sentence over :data:`VADER_MAX_CHARS` characters is cut at white space first). With a
+    ``cache``, each paragraph is split into sentences once and each piece scored once.
 
     Examples
     --------
     >>> vader_scores("Good. Bad.")[0] == (vader_scores("Good.")[0] + vader_scores("Bad.")[0]) / 2
     True
     """
-    pieces = vader_pieces(text, [span.text for span in split_sentences(text)])
-    analyzer = vader_analyzer()
-    rows = [analyzer.polarity_scores(piece) for piece in pieces]
-    return tuple(
-        float(sum(row[key] for row in rows) / len(rows))
-        for key in ("compound", "pos", "neu", "neg")
-    )
+    if cache is None:
+        cache = ScoreCache()
+    sentences = []
+    for paragraph in split_paragraphs(text):
+        found = cache.sentences.get(paragraph.text)
+        if found is None:
+            found = cache.sentences[paragraph.text] = [
+                span.text for span in paragraph_sentences(paragraph.text)
+            ]
+        sentences.extend(found)
+    rows = []
+    for piece in vader_pieces(text, sentences):
+        row = cache.vader.get(piece)
+        if row is None:
+            scores = vader_analyzer().polarity_scores(piece)
+            row = cache.vader[piece] = (
+                scores["compound"],
+                scores["pos"],
+                scores["neu"],
+                scores["neg"],
+            )
+        rows.append(row)
+    return tuple(float(sum(row[k] for row in rows) / len(rows)) for k in range(4))
 
 
 VADER_MAX_CHARS = 1_000
@@ -619,6 +760,259 @@ def largest_disagreements(table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
         .sort_values("disagreement", ascending=False, kind="mergesort")
         .head(n)
         .reset_index(drop=True)
+    )
+
+
+TONE_DTYPE = pd.CategoricalDtype(list(TONE_LABELS), ordered=True)
+"""Labels of :func:`tone_toward`: negative < neutral < positive."""
+
+
+@dataclass(frozen=True, slots=True)
+class MentionTone:
+    """How one sentence treats one mention (:func:`tone_toward`).
+
+    Attributes
+    ----------
+    start, end : int
+        The mention's offsets into the article text.
+    tone : str
+        negative, neutral or positive.
+    score : float
+        P(positive) - P(negative), in [-1, 1].
+    """
+
+    start: int
+    end: int
+    tone: str
+    score: float
+
+
+def _in_sentences(
+    text: str, mentions: Sequence[tuple[int, int]], sentences: Sequence[Span]
+) -> list[tuple[str, int, int] | None]:
+    """Each mention as (sentence text, start, end) in the sentence where it starts (cut at
+    that sentence's end); None for a mention outside every sentence."""
+    starts = [s.start for s in sentences]
+    out: list[tuple[str, int, int] | None] = []
+    for start, end in mentions:
+        i = bisect_right(starts, start) - 1
+        if i < 0 or start >= sentences[i].end:
+            out.append(None)
+            continue
+        sentence = sentences[i]
+        out.append((sentence.text, start - sentence.start, min(end, sentence.end) - sentence.start))
+    return out
+
+
+def mention_tones(
+    text: str, mentions: Sequence[tuple[int, int]], *, sentences: Sequence[Span] | None = None
+) -> list[MentionTone | None]:
+    """:func:`tone_toward` for each mention of an article, read in the sentence holding it.
+
+    Parameters
+    ----------
+    text : str
+        Article text.
+    mentions : sequence of (int, int)
+        Offsets of the mentions into ``text``; a mention that crosses a sentence break is
+        read in the sentence where it starts, cut at that sentence's end.
+    sentences : sequence of Span, optional
+        ``split_sentences(text)``, when the caller has it already.
+
+    Returns
+    -------
+    list of MentionTone or None
+        One per mention, in the order given; None for a mention outside every sentence.
+    """
+    sentences = split_sentences(text) if sentences is None else sentences
+    located = _in_sentences(text, mentions, sentences)
+    items = [item for item in located if item is not None]
+    rows = iter(tone_probabilities(items)) if items else iter(())
+    out: list[MentionTone | None] = []
+    for (start, end), item in zip(mentions, located, strict=True):
+        if item is None:
+            out.append(None)
+            continue
+        row = next(rows)
+        out.append(MentionTone(start, end, TONE_LABELS[int(row.argmax())], float(row[2] - row[0])))
+    return out
+
+
+def name_mentions(text: str, name: str) -> list[tuple[int, int]]:
+    """Where ``name`` is mentioned in ``text``: the full name and, for a name of several
+    words, its last word (the surname), as whole words; overlapping finds keep the longest.
+
+    Examples
+    --------
+    >>> name_mentions("Marie Richards spoke. Richards left.", "Marie Richards")
+    [(0, 14), (22, 30)]
+    """
+    words = name.split()
+    forms = [name] + ([words[-1]] if len(words) > 1 and len(words[-1]) > 2 else [])
+    found = sorted(
+        (m.start(), -m.end())
+        for form in forms
+        for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text)
+    )
+    spans: list[tuple[int, int]] = []
+    for start, negative_end in found:
+        if spans and start < spans[-1][1]:
+            continue
+        spans.append((start, -negative_end))
+    return spans
+
+
+@dataclass(frozen=True, slots=True)
+class Portrayal:
+    """How an article's own sentences treat a speaker, outside the speaker's quotes.
+
+    Attributes
+    ----------
+    n_mentions : int
+        Mentions of the speaker in sentences that hold none of the speaker's own quotes.
+    tone : str or None
+        The label with the highest mean probability over those mentions; None without any.
+    score : float
+        Mean of the mentions' scores (P(positive) - P(negative)); NaN without any.
+    """
+
+    n_mentions: int
+    tone: str | None
+    score: float
+
+
+def speaker_portrayal(
+    text: str,
+    name: str,
+    own_fragments: Sequence[tuple[int, int]],
+    *,
+    sentences: Sequence[Span] | None = None,
+) -> Portrayal:
+    """Tone toward a speaker in the sentences that mention them outside their own quotes.
+
+    A sentence counts when it mentions the speaker (:func:`name_mentions`) and overlaps none
+    of ``own_fragments`` (the speaker's own quotes: what they say is not how they are
+    portrayed, and the sentence that attributes a quote is about the quote). Each such
+    mention is read by :func:`tone_toward` in its sentence. ``sentences`` is
+    ``split_sentences(text)`` when the caller has it already.
+
+    Examples
+    --------
+    >>> p = speaker_portrayal("Critics accused Smith of lying. “No,” said Smith.", "Smith", [(33, 35)])
+    >>> p.n_mentions, p.tone
+    (1, 'negative')
+    """
+    sentences = split_sentences(text) if sentences is None else sentences
+    starts = [s.start for s in sentences]
+    items = []
+    for start, end in name_mentions(text, name):
+        i = bisect_right(starts, start) - 1
+        if i < 0 or start >= sentences[i].end:
+            continue
+        sentence = sentences[i]
+        if any(a < sentence.end and sentence.start < b for a, b in own_fragments):
+            continue
+        items.append(
+            (sentence.text, start - sentence.start, min(end, sentence.end) - sentence.start)
+        )
+    if not items:
+        return Portrayal(0, None, math.nan)
+    probabilities = tone_probabilities(items)
+    mean = probabilities.mean(axis=0)
+    score = float((probabilities[:, 2] - probabilities[:, 0]).mean())
+    return Portrayal(len(items), TONE_LABELS[int(mean.argmax())], score)
+
+
+def _article_texts(articles: pd.DataFrame) -> dict[object, str]:
+    check_columns(articles, ["article_id", "text"], "articles table")
+    texts = {}
+    for article_id, text in zip(articles["article_id"], articles["text"], strict=True):
+        if not isinstance(text, str):
+            raise AnalysisError(f"articles table: article {article_id!r}: text is not a string")
+        texts[article_id] = text
+    return texts
+
+
+def quote_speaker_tone(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Tone of each quote's attribution sentence toward the speaker's mention.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        The quotes table: ``article_id``, ``speaker_start``, ``speaker_end`` (the mention
+        the quote is attributed to; missing when there is none).
+    articles : pandas.DataFrame
+        The articles with their ``text`` (e.g. ``load_corpus(...).articles``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The quotes table, same rows and order, plus ``speaker_tone`` (negative < neutral <
+        positive; missing without a mention) and ``speaker_tone_score`` (P(positive) -
+        P(negative) of :func:`tone_toward`; NaN without a mention).
+
+    Raises
+    ------
+    AnalysisError
+        When a column is missing or a quote's article has no text.
+    """
+    check_columns(quotes, ["article_id", "speaker_start", "speaker_end"], "quotes table")
+    texts = _article_texts(articles)
+    tones = pd.Series(None, index=quotes.index, dtype=object)
+    scores = pd.Series(math.nan, index=quotes.index, dtype="float64")
+    has_mention = quotes["speaker_start"].notna() & quotes["speaker_end"].notna()
+    for article_id, part in quotes.loc[has_mention].groupby("article_id", sort=False):
+        if article_id not in texts:
+            raise AnalysisError(f"quotes table: article {article_id!r} is not in the articles")
+        spans = list(
+            zip(part["speaker_start"].astype(int), part["speaker_end"].astype(int), strict=True)
+        )
+        for index, found in zip(part.index, mention_tones(texts[article_id], spans), strict=True):
+            if found is not None:
+                tones[index], scores[index] = found.tone, found.score
+    return quotes.assign(speaker_tone=tones.astype(TONE_DTYPE), speaker_tone_score=scores)
+
+
+PORTRAYAL_COLUMNS = ["article_id", "speaker", "n_portrayals", "portrayal_tone", "portrayal_score"]
+
+
+def speaker_portrayals(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """How each article portrays each of its speakers, outside the speaker's own quotes.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        The quotes table: ``article_id``, ``speaker`` (empty for unattributed quotes),
+        ``start``, ``end`` and, when present, ``fragments``.
+    articles : pandas.DataFrame
+        The articles with their ``text``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (article_id, speaker), sorted: ``n_portrayals`` (mentions in sentences
+        that hold none of the speaker's quotes), ``portrayal_tone`` (see
+        :class:`Portrayal`; missing when 0) and ``portrayal_score`` (mean tone score; NaN
+        when 0). See :func:`speaker_portrayal`.
+    """
+    check_columns(quotes, ["article_id", "speaker", "start", "end"], "quotes table")
+    texts = _article_texts(articles)
+    named = quotes.loc[quotes["speaker"].fillna("").astype(str).str.len() > 0]
+    rows = []
+    for article_id, part in named.groupby("article_id", sort=True):
+        if article_id not in texts:
+            raise AnalysisError(f"quotes table: article {article_id!r} is not in the articles")
+        text = texts[article_id]
+        sentences = split_sentences(text)
+        for speaker, own in part.groupby("speaker", sort=True):
+            fragments = [
+                f for quote in own.to_dict("records") for f in _fragments(quote, len(text))
+            ]
+            found = speaker_portrayal(text, str(speaker), fragments, sentences=sentences)
+            rows.append((article_id, speaker, found.n_mentions, found.tone, found.score))
+    table = pd.DataFrame(rows, columns=PORTRAYAL_COLUMNS)
+    return table.astype(
+        {"n_portrayals": "int64", "portrayal_tone": TONE_DTYPE, "portrayal_score": "float64"}
     )
 
 

@@ -1,24 +1,30 @@
-"""How TextBlob and VADER agree with human sentiment labels on news text.
+"""How the workbook's sentiment scorers agree with human sentiment labels on news text.
 
-Run ``python -m analysis.validate_sentiment ../shared/eval/sentiment_dev.jsonl``. The file
-(described in ``SENTIMENT.md`` beside it) holds NewsMTSC sentences labelled for the tone
-toward one target mention and SemEval-2007 headlines with six annotators' valence.
+Run ``python -m analysis.evaluation.sentiment ../shared/eval/sentiment_dev.jsonl``; add
+``--out src/analysis/sentiment/validity.json`` to write the figures that every tone table
+and chart caption reads (:func:`analysis.sentiment.validity_caption`). The file (described
+in ``SENTIMENT.md`` beside it) holds NewsMTSC sentences labelled for the tone toward one
+target mention and SemEval-2007 headlines with six annotators' valence.
 
-Each text is scored whole, exactly as stored. Predicted labels come from one rule, fixed
-before looking at the data and not tuned: ``|score| <= 0.05`` is neutral, above it is
-positive, below it negative (VADER's published threshold on ``compound``, Hutto & Gilbert
-2014, used for TextBlob's polarity as well; :data:`analysis.sentiment.NEUTRAL_BAND`).
+TextBlob and VADER score each text whole, exactly as stored. Their labels come from one
+rule, fixed before looking at the data and not tuned: ``|score| <= 0.05`` is neutral, above
+it is positive, below it negative (VADER's published threshold on ``compound``, Hutto &
+Gilbert 2014, used for TextBlob's polarity as well; :data:`analysis.sentiment.NEUTRAL_BAND`).
+``tone`` is :func:`analysis.sentiment.tone_toward` on records that name a target span
+(NewsMTSC); its label is its own, its score P(positive) - P(negative).
 
 Reported per (dataset, level, scorer): ``n``; ``accuracy`` and ``macro_f1`` over the three
-labels (F1 of a label with no prediction and no gold counts as 0); ``polar_accuracy``, the
-share of gold negative/positive records given the same label; Pearson and Spearman
-correlation of the score with ``gold_score``. ``always_neutral`` is the baseline that
-labels everything neutral. A file that is absent is skipped with a message (exit 0).
+labels (F1 of a label with no prediction and no gold counts as 0); the recall of each label;
+``polar_accuracy``, the share of gold negative/positive records given the same label;
+Pearson and Spearman correlation of the score with ``gold_score``. ``always_neutral`` is the
+baseline that labels everything neutral. A file that is absent is skipped with a message
+(exit 0).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 from pathlib import Path
@@ -29,6 +35,7 @@ import pandas as pd
 from analysis.errors import AnalysisError, RecordFormatError
 from analysis.evaldata import read_json_objects
 from analysis.sentiment import LABELS, NEUTRAL_BAND, correlations, polarity_label, score_texts
+from analysis.sentiment.tone import TONE_LABELS, tone_probabilities
 
 REQUIRED = {"id": str, "dataset": str, "level": str, "text": str, "gold_label": str}
 SCORERS = {"textblob": "polarity", "vader": "vader_compound"}
@@ -39,6 +46,9 @@ RESULT_COLUMNS = [
     "n",
     "accuracy",
     "macro_f1",
+    "recall_negative",
+    "recall_neutral",
+    "recall_positive",
     "polar_accuracy",
     "pearson",
     "spearman",
@@ -58,7 +68,8 @@ def load_sentiment_records(path: Path) -> pd.DataFrame:
     pandas.DataFrame
         One row per record, in file order: ``id``, ``dataset``, ``level``, ``text``,
         ``gold_label`` (ordered categorical negative < neutral < positive) and
-        ``gold_score`` (float; NaN when absent).
+        ``gold_score`` (float; NaN when absent), ``target_start`` and ``target_end``
+        (nullable integers: the target mention's offsets, when the record names one).
 
     Raises
     ------
@@ -81,10 +92,26 @@ def load_sentiment_records(path: Path) -> pd.DataFrame:
         score = record.get("gold_score")
         if score is not None and not isinstance(score, int | float):
             raise RecordFormatError(where, f"gold_score should be a number, found {score!r:.60}")
-        rows.append({field: record[field] for field in REQUIRED} | {"gold_score": score})
+        start, end = record.get("target_start"), record.get("target_end")
+        if start is not None or end is not None:
+            if not (isinstance(start, int) and isinstance(end, int)):
+                raise RecordFormatError(where, "target_start/target_end should be integers")
+            if not 0 <= start < end <= len(record["text"]):
+                raise RecordFormatError(where, f"target ({start}, {end}) lies outside the text")
+        rows.append(
+            {field: record[field] for field in REQUIRED}
+            | {"gold_score": score, "target_start": start, "target_end": end}
+        )
     if not rows:
         raise RecordFormatError(str(path), "holds no records")
-    return pd.DataFrame(rows).astype({"gold_label": LABELS, "gold_score": "float64"})
+    return pd.DataFrame(rows).astype(
+        {
+            "gold_label": LABELS,
+            "gold_score": "float64",
+            "target_start": "Int64",
+            "target_end": "Int64",
+        }
+    )
 
 
 def macro_f1(gold: pd.Series, predicted: pd.Series) -> float:
@@ -105,10 +132,17 @@ def _metrics(gold: pd.Series, predicted: pd.Series, gold_score, score) -> dict[s
     _, pearson, spearman = (
         correlations(gold_score, score) if score is not None else (0, math.nan, math.nan)
     )
+    recall = {
+        f"recall_{label}": float((predicted[gold == label] == label).mean())
+        if (gold == label).any()
+        else math.nan
+        for label in LABELS.categories
+    }
     return {
         "n": len(gold),
         "accuracy": float((gold == predicted).mean()),
         "macro_f1": macro_f1(gold, predicted),
+        **recall,
         "polar_accuracy": float((gold[polar] == predicted[polar]).mean())
         if polar.any()
         else math.nan,
@@ -118,7 +152,7 @@ def _metrics(gold: pd.Series, predicted: pd.Series, gold_score, score) -> dict[s
 
 
 def validation_table(records: pd.DataFrame, *, band: float = NEUTRAL_BAND) -> pd.DataFrame:
-    """Agreement of TextBlob, VADER and an all-neutral baseline with the gold labels.
+    """Agreement of TextBlob, VADER, the tone model and an all-neutral baseline with gold labels.
 
     Parameters
     ----------
@@ -132,9 +166,11 @@ def validation_table(records: pd.DataFrame, *, band: float = NEUTRAL_BAND) -> pd
     -------
     pandas.DataFrame
         One row per (dataset, level, scorer), datasets and levels sorted, scorers in the
-        order textblob, vader, always_neutral; columns :data:`RESULT_COLUMNS`.
+        order textblob, vader, tone (only for groups whose records all name a target),
+        always_neutral; columns :data:`RESULT_COLUMNS`.
     """
     scores = score_texts(records["text"]).set_axis(records.index)
+    tone = _tone(records)
     rows = []
     for (dataset, level), part in records.groupby(["dataset", "level"], sort=True):
         gold, gold_score = part["gold_label"], part["gold_score"]
@@ -145,12 +181,58 @@ def validation_table(records: pd.DataFrame, *, band: float = NEUTRAL_BAND) -> pd
                 {"dataset": dataset, "level": level, "scorer": scorer}
                 | _metrics(gold, predicted, gold_score, score)
             )
+        if part["target_start"].notna().all():
+            rows.append(
+                {"dataset": dataset, "level": level, "scorer": "tone"}
+                | _metrics(
+                    gold, tone.loc[part.index, "label"], gold_score, tone.loc[part.index, "score"]
+                )
+            )
         neutral = pd.Series("neutral", index=part.index)
         rows.append(
             {"dataset": dataset, "level": level, "scorer": "always_neutral"}
             | _metrics(gold, neutral, gold_score, None)
         )
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def _tone(records: pd.DataFrame) -> pd.DataFrame:
+    """``label`` and ``score`` of :func:`analysis.sentiment.tone_toward` for records with a target."""
+    has_target = records["target_start"].notna()
+    part = records.loc[has_target]
+    out = pd.DataFrame(
+        {"label": pd.Series(None, index=records.index, dtype=object), "score": math.nan}
+    )
+    if len(part):
+        probabilities = tone_probabilities(
+            zip(
+                part["text"],
+                part["target_start"].astype(int),
+                part["target_end"].astype(int),
+                strict=True,
+            )
+        )
+        out.loc[has_target, "label"] = [TONE_LABELS[i] for i in probabilities.argmax(axis=1)]
+        out.loc[has_target, "score"] = probabilities[:, 2] - probabilities[:, 0]
+    return out
+
+
+def validity_record(table: pd.DataFrame, *, source: str, band: float = NEUTRAL_BAND) -> dict:
+    """The figures of :func:`validation_table` as the JSON object ``--out`` writes."""
+    rows = [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+        for row in table.astype(object).to_dict("records")
+    ]
+    return {
+        "about": (
+            "Agreement of the workbook's sentiment scorers with human labels on news text; "
+            "written by the command below, read by analysis.sentiment.validity_caption."
+        ),
+        "command": f"python -m analysis.evaluation.sentiment {source} --out <this file>",
+        "data": source,
+        "neutral_band": band,
+        "rows": rows,
+    }
 
 
 def confusion_table(records: pd.DataFrame, *, band: float = NEUTRAL_BAND) -> pd.DataFrame:
@@ -187,10 +269,12 @@ def _markdown(table: pd.DataFrame) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Print the validation table for a sentiment evaluation file; 0 when absent."""
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.validate_sentiment",
-        description="Agreement of TextBlob and VADER with human sentiment labels.",
+        prog="python -m analysis.evaluation.sentiment",
+        description="Agreement of TextBlob, VADER and the tone model with human sentiment labels.",
     )
     parser.add_argument("path", type=Path, help="sentiment_dev.jsonl (see SENTIMENT.md)")
+    parser.add_argument("--out", type=Path, help="write the figures to this JSON file")
+    parser.add_argument("--overwrite", action="store_true", help="replace a different --out")
     args = parser.parse_args(argv)
     if not args.path.is_file():
         print(f"{args.path}: not found; nothing to validate (skipped).")
@@ -204,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(
         f"{len(records)} records from {args.path.name}. Labels: |score| <= {NEUTRAL_BAND} neutral "
-        "(VADER's published threshold, used for both scorers; not tuned).\n"
+        "(VADER's published threshold, used for TextBlob and VADER; not tuned). tone: "
+        "analysis.sentiment.tone_toward on records that name a target.\n"
     )
     print(_markdown(table))
     print("\nConfusion (rows: gold label; columns: predicted label)\n")
@@ -217,6 +302,20 @@ def main(argv: list[str] | None = None) -> int:
     ).reset_index()
     wide.columns = [str(c) for c in wide.columns]
     print(_markdown(wide))
+    if args.out is not None:
+        record = validity_record(table, source=f"../shared/eval/{args.path.name}")
+        data = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
+        if (
+            args.out.exists()
+            and args.out.read_text(encoding="utf-8") != data
+            and not args.overwrite
+        ):
+            print(
+                f"{args.out}: exists and differs; pass --overwrite to replace it", file=sys.stderr
+            )
+            return 1
+        args.out.write_text(data, encoding="utf-8")
+        print(f"\nfigures written to {args.out}")
     return 0
 
 

@@ -9,13 +9,15 @@ import math
 
 import pytest
 
-from analysis.errors import RecordFormatError
-from analysis.validate_sentiment import (
+from analysis.errors import AnalysisError, RecordFormatError
+from analysis.evaluation.sentiment import (
     load_sentiment_records,
     macro_f1,
     main,
     validation_table,
 )
+from analysis.sentiment import validity_caption
+from analysis.sentiment.validity import load_validity, validity_row
 
 RECORDS = [
     # TextBlob -1.0, VADER -0.48: both negative, right
@@ -63,6 +65,12 @@ def test_validation_table_by_hand(small_file):
     # positive: 1 hit of 1 and 1 -> 1
     assert textblob["macro_f1"] == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
     assert textblob["polar_accuracy"] == pytest.approx(1.0)
+    # recall: negative 1/1, neutral 1/2 (the "not happy" one is called negative), positive 1/1
+    assert textblob[["recall_negative", "recall_neutral", "recall_positive"]].tolist() == [
+        1.0,
+        0.5,
+        1.0,
+    ]
     # ranks of gold (-0.8, 0.6, 0.0, 0.1) = (1, 4, 2, 3); of TextBlob (-1, 0.8, 0, -0.4) =
     # (1, 4, 3, 2): sum of squared differences 2 -> rho = 1 - 6 * 2 / (4 * 15)
     assert textblob["spearman"] == pytest.approx(0.8)
@@ -151,3 +159,75 @@ def test_shared_dev_set(sentiment_dev_path):
     scored = table.drop(index="always_neutral", level="scorer")
     assert scored["accuracy"].between(0, 1).all()
     assert scored["spearman"].between(-1, 1).all()
+
+
+def test_tone_rows_only_where_a_target_is_named(tmp_path):
+    path = tmp_path / "targets.jsonl"
+    records = [
+        {
+            "text": "Critics accused Smith of lying.",
+            "target_start": 16,
+            "target_end": 21,
+            "gold_label": "negative",
+        },
+        {
+            "text": "Smith spoke on Tuesday.",
+            "target_start": 0,
+            "target_end": 5,
+            "gold_label": "neutral",
+        },
+    ]
+    lines = [
+        json.dumps({"id": f"t{i}", "dataset": "T", "level": "target"} | r)
+        for i, r in enumerate(records)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = validation_table(load_sentiment_records(path))
+    assert table["scorer"].tolist() == ["textblob", "vader", "tone", "always_neutral"]
+    assert table.set_index("scorer").loc["tone", "accuracy"] == 1.0
+
+
+def test_target_outside_text_names_the_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    record = {
+        "id": "x",
+        "dataset": "T",
+        "level": "target",
+        "text": "Smith",
+        "gold_label": "neutral",
+        "target_start": 2,
+        "target_end": 9,
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(RecordFormatError, match=r"bad\.jsonl:1: target \(2, 9\) lies outside"):
+        load_sentiment_records(path)
+
+
+def test_out_writes_figures_and_never_overwrites_unasked(small_file, tmp_path, capsys):
+    out = tmp_path / "validity.json"
+    assert main([str(small_file), "--out", str(out)]) == 0
+    written = json.loads(out.read_text(encoding="utf-8"))
+    first = written["rows"][0]
+    assert (first["dataset"], first["scorer"], first["n"]) == ("A", "textblob", 4)
+    assert first["accuracy"] == pytest.approx(0.75)
+    assert main([str(small_file), "--out", str(out)]) == 0  # same figures: fine
+    out.write_text("{}", encoding="utf-8")
+    assert main([str(small_file), "--out", str(out)]) == 1
+    assert "exists and differs" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "{}"
+
+
+def test_captions_read_the_committed_figures():
+    row = validity_row("tone", "target")
+    caption = validity_caption("tone", "target")
+    assert f"macro-F1 {row['macro_f1']:.2f}" in caption
+    assert f"n = {row['n']}" in caption
+    assert "TextBlob polarity: macro-F1" in validity_caption("textblob", "target")
+    with pytest.raises(AnalysisError, match=r"no figures for scorer 'tone' at level 'headline'"):
+        validity_caption("tone", "headline")
+
+
+def test_committed_figures_are_what_the_command_measures(sentiment_dev_path, tmp_path):
+    out = tmp_path / "validity.json"
+    assert main([str(sentiment_dev_path), "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["rows"] == load_validity()["rows"]
