@@ -60,6 +60,7 @@ def workdir(tmp_path: Path) -> Path:
     """A folder like the repository root: corpus/ and notebooks/data/ copied, the inputs blocks name written."""
     shutil.copytree(REPO / "corpus", tmp_path / "corpus")
     shutil.copytree(REPO / "notebooks" / "data", tmp_path / "notebooks" / "data")
+    shutil.copytree(REPO / "tests" / "data", tmp_path / "tests" / "data")
     (tmp_path / "export.csv").write_text(
         "Story ID,Headline,Body text,Media outlet,By-line,Land,Published,Section,Link\n"
         's1,Dam opens,"“We are ready,” said Governor Ada Lang.",Daily,Ann Bee,France,'
