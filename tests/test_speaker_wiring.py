@@ -165,3 +165,23 @@ def test_a_bad_corrections_row_stops_the_run_before_writing(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "corrections.yaml:3" in error and "wizard" in error
     assert not out.exists()
+
+
+def test_merge_and_organisation_corrections_reach_the_quotes(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    (corpus / "corrections.yaml").write_text(
+        "- merge: [Tom Reyes, Ada Lang]\n- organisation: police\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    run_corpus(corpus, out, jobs=1, chunk_size=2, sentiment=False)
+    assert_same_as_analyze(out, corpus)
+    quotes = read_results(out).quotes.set_index("quote_id")
+    assert quotes.loc[["a1:1", "a2:1", "a3:1"], "speaker_id"].tolist() == ["ada lang"] * 3
+    speakers = read_results(out).speakers.set_index(["article_id", "speaker"])
+    assert speakers.loc[("a1", "police"), "entity"] == "organisation"
+    assert speakers.loc[("a1", "police"), "speaker_id"] == "a1/police"  # still not merged
+    applied = pd.read_csv(out / "corrections.csv")
+    assert applied[["action", "n_speaker_rows", "n_quotes"]].values.tolist() == [
+        ["merge", 3, 4],
+        ["organisation", 2, 2],
+    ]
