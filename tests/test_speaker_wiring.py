@@ -185,3 +185,22 @@ def test_merge_and_organisation_corrections_reach_the_quotes(tmp_path):
         ["merge", 3, 4],
         ["organisation", 2, 2],
     ]
+
+
+def test_a_speaker_left_without_quotes_leaves_the_tables(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    run_corpus(corpus, out, jobs=1, chunk_size=2, sentiment=False)
+    assert read_results(out).articles.set_index("article_id").loc["a3", "n_speakers"] == 1
+    (corpus / "corrections.yaml").write_text("- not_attribution: [a3:1]\n", encoding="utf-8")
+    run_corpus(corpus, out, jobs=1, chunk_size=2, sentiment=False)
+    assert_same_as_analyze(out, corpus)
+    saved = read_results(out)
+    assert "Tom Reyes" not in set(saved.speakers["speaker"])  # his only quote is gone
+    assert saved.articles.set_index("article_id")["n_speakers"].to_dict() == {
+        "a1": 2,
+        "a2": 2,
+        "a3": 0,
+    }
+    assert pd.isna(saved.quotes.set_index("quote_id").loc["a3:1", "speaker_id"])
+    assert pd.read_csv(out / "articles.csv").set_index("article_id").loc["a3", "n_speakers"] == 0
