@@ -123,6 +123,7 @@ def test_corrections_are_the_last_step_of_every_run(tmp_path):
     (corpus / "corrections.yaml").write_text(CORRECTIONS, encoding="utf-8")
     summary = run_corpus(corpus, out, jobs=1, chunk_size=2, sentiment=False)
     assert summary.n_analysed == 0  # corrections re-apply; no article is analysed again
+    assert summary.n_corrections == 2
     assert_same_as_analyze(out, corpus)
     quotes = read_results(out).quotes.set_index("quote_id")
     assert pd.isna(quotes.loc["a2:3", "speaker"])  # no longer an attribution
@@ -152,6 +153,16 @@ def test_corrections_are_the_last_step_of_every_run(tmp_path):
     run_corpus(corpus, out, jobs=1, chunk_size=2, sentiment=False)
     assert read_results(out).quotes.set_index("quote_id").loc["a2:3", "speaker"] == "Lang"
     assert pd.read_csv(out / "corrections.csv").empty
+
+
+def test_the_command_says_how_many_corrections_it_applied(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    assert main(["analyze", str(corpus), "--out", str(out), "--no-sentiment", "--quiet"]) == 0
+    assert "corrections" not in capsys.readouterr().out  # no file, nothing said
+    (corpus / "corrections.yaml").write_text(CORRECTIONS, encoding="utf-8")
+    assert main(["analyze", str(corpus), "--out", str(out), "--no-sentiment", "--quiet"]) == 0
+    assert "2 speaker corrections applied" in capsys.readouterr().out
 
 
 def test_a_bad_corrections_row_stops_the_run_before_writing(tmp_path, capsys):

@@ -144,6 +144,8 @@ class RunSummary:
         Articles with no country (their sources' origin is unknown).
     corpus_checksum : str
         :func:`analysis.provenance.corpus_checksum` of the usable articles.
+    n_corrections : int
+        Rows of the corpus's corrections file applied (``corrections.csv``).
     n_quotes, n_speakers : int
         Rows of the final quotes and speakers tables.
     n_problems : int
@@ -166,6 +168,7 @@ class RunSummary:
     files: tuple[str, ...] = field(default=())
     n_without_country: int = 0
     corpus_checksum: str = ""
+    n_corrections: int = 0
 
 
 # --- chunk analysis (runs in worker processes) ----------------------------------------------
@@ -402,6 +405,7 @@ def _run_locked(
         _summarise(out, counts, n_dropped, merged.files),
         n_without_country=scan.n_without_country,
         corpus_checksum=corpus_checksum(scan.digests),
+        n_corrections=len(applied),
     )
     provenance = Provenance(
         package_version=package_version(),
