@@ -23,6 +23,11 @@ Streaming merge
     corpus in memory: each part is sorted by ``article_id``, so walking the live articles in
     order and taking each run of consecutive articles from the same chunk yields the tables
     in key order, a few row batches per open part at a time.
+
+Corpus-level step
+    :func:`link_final_tables` then links speakers across the corpus and applies the
+    corrections on the merged tables (the parts stay per article), on every run: the
+    speakers table is read whole, quotes are rewritten one row group at a time.
 """
 
 from __future__ import annotations
