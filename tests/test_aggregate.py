@@ -521,3 +521,53 @@ def test_speaker_tally_counts_an_article_once_per_key():
     assert top[["speaker", "n_articles", "n_quotes", "n_words"]].to_dict("records") == [
         {"speaker": "Jane Roe", "n_articles": 2, "n_quotes": 4, "n_words": 15}
     ]
+
+
+def test_top_speakers_count_by_speaker_id_and_keep_groups_apart():
+    # "President Trump" (a1) and "Trump" (a2, twice) are one speaker_id; "police" in a1 and
+    # a2 keep per-article ids, so they never pool; without speaker_id, speaker_key rules
+    speakers = pd.DataFrame(
+        [
+            ("a1", "President Trump", "trump", "donald trump", 1, 5, False),
+            ("a1", "police", "police", "a1/police", 2, 9, False),
+            ("a2", "Trump", "trump", "donald trump", 2, 6, False),
+            ("a2", "police", "police", "a2/police", 1, 3, False),
+            ("a3", "Donald Trump", "donald trump", "donald trump", 1, 2, False),
+            ("a3", "a source", "a source", "a3/a source", 1, 1, True),
+        ],
+        columns=[
+            "article_id",
+            "speaker",
+            "speaker_key",
+            "speaker_id",
+            "n_quotes",
+            "n_words",
+            "is_anonymous",
+        ],
+    )
+    results = Results(
+        quotes=pd.DataFrame({"article_id": ["a1"] * 10}),
+        speakers=speakers,
+        articles=pd.DataFrame({"article_id": ["a1", "a2", "a3"]}),
+    )
+    top = top_speakers(results, n=0)
+    assert top[["speaker_id", "n_articles", "n_quotes", "n_words"]].values.tolist() == [
+        ["donald trump", 3, 4, 13],
+        ["a1/police", 1, 2, 9],
+        ["a2/police", 1, 1, 3],
+    ]
+    # the name shown is an alias used in most articles (all three once: first by name)
+    assert top["speaker"].tolist() == ["Donald Trump", "police", "police"]
+    assert speaker_concentration(results, k=(1,))["n_speakers"].tolist() == [3]
+    with_anonymous = top_speakers(results, n=0, include_anonymous=True)
+    assert with_anonymous["speaker_id"].tolist()[-1] == "a3/a source"
+    # the same table without speaker_id: "trump" and "donald trump" stay two keys, and
+    # "police" pools over a1 and a2 (what the per-article key did)
+    by_key = top_speakers(
+        Results(results.quotes, speakers.drop(columns="speaker_id"), results.articles), n=0
+    )
+    assert by_key[["speaker_id", "n_articles", "n_quotes"]].values.tolist() == [
+        ["police", 2, 3],
+        ["trump", 2, 3],
+        ["donald trump", 1, 1],
+    ]

@@ -163,3 +163,47 @@ def test_a_run_killed_before_any_quotes_part_reads_back_empty_tables(tmp_path, c
     # no partition was written: empty tables with their columns, not a KeyError
     assert partial.quotes.empty and "article_id" in partial.quotes.columns
     assert partial.speakers.empty and partial.articles.empty
+
+
+def test_dask_results_are_linked_and_corrected_like_analyze(tmp_path, client):
+    from test_speaker_wiring import CORRECTIONS, TEXTS
+
+    from analysis.corpus import load_corpus
+    from analysis.pipeline import analyze
+    from analysis.speakers import find_corrections
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for article_id, text in TEXTS.items():
+        (corpus / f"{article_id}.txt").write_text(text, encoding="utf-8")
+    (corpus / "corrections.yaml").write_text(CORRECTIONS, encoding="utf-8")
+    out = tmp_path / "dask"
+    analyze_with_dask(corpus, out, client=client, partition_size=1, sentiment=False)
+    on_dask = read_dask_results(out)
+    direct = analyze(load_corpus(corpus), sentiment=False, corrections=find_corrections(corpus))
+    pd.testing.assert_frame_equal(on_dask.quotes, direct.quotes)
+    pd.testing.assert_frame_equal(on_dask.speakers, direct.speakers)
+    pd.testing.assert_frame_equal(on_dask.articles, direct.articles[on_dask.articles.columns])
+    pd.testing.assert_frame_equal(on_dask.corrections, direct.corrections)
+    quotes = on_dask.quotes.set_index("quote_id")
+    # Lang (a2) is Ada Lang (a1), in partitions of their own; police stay two speakers
+    assert quotes.loc[["a1:1", "a2:1"], "speaker_id"].tolist() == ["ada lang", "ada lang"]
+    assert quotes.loc[["a1:2", "a2:2"], "speaker_id"].tolist() == ["a1/police", "a2/police"]
+    assert pd.isna(quotes.loc["a2:3", "speaker"])  # the correction is applied
+    assert on_dask.corrections["action"].tolist() == ["not_attribution", "speaker"]
+    # the folder keeps the corrections it was run with; a run without the file drops them
+    assert (out / "corrections.yaml").read_text(encoding="utf-8") == CORRECTIONS
+    (corpus / "corrections.yaml").unlink()
+    analyze_with_dask(corpus, out, client=client, partition_size=1, sentiment=False)
+    assert not (out / "corrections.yaml").exists()
+    assert read_dask_results(out).quotes.set_index("quote_id").loc["a2:3", "speaker"] == "Lang"
+
+
+def test_dask_refuses_a_bad_corrections_row_before_writing(tmp_path, client):
+    from analysis.errors import CorrectionsError
+
+    corpus = write_corpus(tmp_path / "corpus", 1)
+    (corpus / "corrections.yaml").write_text("- merge: [Lee Park]\n", encoding="utf-8")
+    with pytest.raises(CorrectionsError, match=r"corrections\.yaml:1.*two names or more"):
+        analyze_with_dask(corpus, tmp_path / "out", client=client)
+    assert not (tmp_path / "out").exists()

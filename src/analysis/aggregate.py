@@ -496,9 +496,7 @@ def _empty_balance(by: Sequence[str]) -> pd.DataFrame:
 
 def _named_speakers(results: Any, include_anonymous: bool) -> pd.DataFrame:
     speakers = results.speakers
-    check_columns(
-        speakers, ["article_id", "speaker", "speaker_key", "n_quotes", "n_words"], "speakers table"
-    )
+    check_columns(speakers, ["article_id", "speaker", "n_quotes", "n_words"], "speakers table")
     if not include_anonymous and "is_anonymous" in speakers.columns:
         speakers = speakers.loc[~speakers["is_anonymous"].astype("boolean").fillna(False)]
     return speakers
@@ -507,7 +505,12 @@ def _named_speakers(results: Any, include_anonymous: bool) -> pd.DataFrame:
 def top_speakers(
     results: Any, *, by: str = "n_quotes", n: int = 10, include_anonymous: bool = False
 ) -> pd.DataFrame:
-    """The most quoted speakers across articles (the same :func:`speaker_key` = one speaker).
+    """The most quoted speakers across articles: one row per ``speaker_id``.
+
+    ``speaker_id`` is the corpus-level identity (:func:`analysis.speakers.link_speakers`:
+    "Donald Trump", "President Trump" and "Trump" are one speaker; anonymous and group
+    speakers keep one id per article, so "police" in two articles are two speakers). A
+    speakers table without ``speaker_id`` is grouped by ``speaker_key``.
 
     Parameters
     ----------
@@ -524,50 +527,70 @@ def top_speakers(
     Returns
     -------
     pandas.DataFrame
-        One row per speaker, most first (ties: more quotes, then key order): ``speaker``
-        (the spelling used in most articles), ``speaker_key``, ``n_articles``,
-        ``n_quotes``, ``n_words``, ``share`` (of all quotes in the corpus, unattributed
-        ones included).
+        One row per speaker, most first (ties: more quotes, then id order): ``speaker``
+        (the alias used in most articles), ``speaker_id``, ``n_articles``, ``n_quotes``,
+        ``n_words``, ``share`` (of all quotes in the corpus, unattributed ones included).
     """
     speakers = _named_speakers(results, include_anonymous)
     return rank_speakers(speaker_tally(speakers), total=len(results.quotes), by=by, n=n)
 
 
-TALLY_COLUMNS = ["speaker_key", "speaker", "n_rows", "n_articles", "n_quotes", "n_words"]
+TALLY_COLUMNS = ["speaker_id", "speaker", "n_rows", "n_articles", "n_quotes", "n_words"]
+
+
+def speaker_identity(speakers: pd.DataFrame) -> pd.Series:
+    """Who each speaker row is across articles: ``speaker_id``, else ``speaker_key``.
+
+    ``speaker_id`` (set by :func:`analysis.speakers.link_speakers`) merges name variants
+    across the corpus; a table without it (or a row where it is missing) falls back to the
+    per-article ``speaker_key``.
+    """
+    key = speakers["speaker_key"] if "speaker_key" in speakers.columns else speakers["speaker"]
+    if "speaker_id" not in speakers.columns:
+        return key.astype("str")
+    identity = speakers["speaker_id"].astype("object")
+    return identity.where(identity.notna() & identity.ne(""), key).astype("str")
 
 
 def speaker_tally(speakers: pd.DataFrame) -> pd.DataFrame:
-    """Speaker rows summed per (speaker_key, speaker): what :func:`rank_speakers` needs.
+    """Speaker rows summed per (speaker_id, speaker): what :func:`rank_speakers` needs.
 
     Tallies of disjoint sets of articles (chunks of a corpus, each article's rows in one
-    chunk) add up: concatenate them and sum per (speaker_key, speaker), or pass the
+    chunk) add up: concatenate them and sum per (speaker_id, speaker), or pass the
     concatenation to :func:`rank_speakers`, which does. Memory grows with the number of
     distinct speakers, not with rows.
 
     Parameters
     ----------
     speakers : pandas.DataFrame
-        Rows of ``Results.speakers`` (``article_id``, ``speaker``, ``speaker_key``,
-        ``n_quotes``, ``n_words``), already filtered (e.g. anonymous sources left out).
+        Rows of ``Results.speakers`` (``article_id``, ``speaker``, ``speaker_id`` or
+        ``speaker_key`` (see :func:`speaker_identity`), ``n_quotes``, ``n_words``), already
+        filtered (e.g. anonymous sources left out).
 
     Returns
     -------
     pandas.DataFrame
-        One row per (speaker_key, speaker), sorted by them: ``n_rows`` (articles quoting
-        the speaker under this spelling), ``n_articles`` (articles in which the key first
-        appears under this spelling, so the sum per key counts each article once),
+        One row per (speaker_id, speaker), sorted by them: ``n_rows`` (articles quoting
+        the speaker under this spelling), ``n_articles`` (articles in which the id first
+        appears under this spelling, so the sum per id counts each article once),
         ``n_quotes``, ``n_words``.
     """
-    check_columns(
-        speakers, ["article_id", "speaker", "speaker_key", "n_quotes", "n_words"], "speakers table"
+    check_columns(speakers, ["article_id", "speaker", "n_quotes", "n_words"], "speakers table")
+    if "speaker_id" not in speakers.columns:
+        check_columns(speakers, ["speaker_key"], "speakers table")
+    table = pd.DataFrame(
+        {
+            "article_id": speakers["article_id"].astype("str"),
+            "speaker_id": speaker_identity(speakers),
+            "speaker": speakers["speaker"].astype("str"),
+            "n_quotes": speakers["n_quotes"],
+            "n_words": speakers["n_words"],
+        }
     )
-    table = speakers[["article_id", "speaker_key", "speaker", "n_quotes", "n_words"]].astype(
-        {"article_id": "str", "speaker_key": "str", "speaker": "str"}
-    )
-    first = ~table.duplicated(["article_id", "speaker_key"])
+    first = ~table.duplicated(["article_id", "speaker_id"])
     return (
         table.assign(n_rows=1, n_articles=first.astype(np.int64))
-        .groupby(["speaker_key", "speaker"], as_index=False, sort=True)[
+        .groupby(["speaker_id", "speaker"], as_index=False, sort=True)[
             ["n_rows", "n_articles", "n_quotes", "n_words"]
         ]
         .sum()
@@ -585,7 +608,7 @@ def rank_speakers(
     Parameters
     ----------
     tally : pandas.DataFrame
-        Columns :data:`TALLY_COLUMNS`; rows with the same (speaker_key, speaker) are summed.
+        Columns :data:`TALLY_COLUMNS`; rows with the same (speaker_id, speaker) are summed.
     total : int
         All quotes of the corpus (unattributed ones included): the denominator of ``share``.
     by, n
@@ -600,28 +623,28 @@ def rank_speakers(
         raise AnalysisError(f"by {by!r}: expected 'n_quotes', 'n_words' or 'n_articles'")
     check_columns(tally, TALLY_COLUMNS, "tally table")
     pairs = (
-        tally.groupby(["speaker_key", "speaker"], as_index=False, sort=True)[
+        tally.groupby(["speaker_id", "speaker"], as_index=False, sort=True)[
             ["n_rows", "n_articles", "n_quotes", "n_words"]
         ]
         .sum()
         .astype(dict.fromkeys(["n_rows", "n_articles", "n_quotes", "n_words"], "int64"))
     )
     spelling = (
-        pairs.sort_values(["speaker_key", "n_rows", "speaker"], ascending=[True, False, True])
-        .drop_duplicates("speaker_key")
-        .set_index("speaker_key")["speaker"]
+        pairs.sort_values(["speaker_id", "n_rows", "speaker"], ascending=[True, False, True])
+        .drop_duplicates("speaker_id")
+        .set_index("speaker_id")["speaker"]
     )
     table = (
-        pairs.groupby("speaker_key", as_index=False)[["n_articles", "n_quotes", "n_words"]]
+        pairs.groupby("speaker_id", as_index=False)[["n_articles", "n_quotes", "n_words"]]
         .sum()
         .astype(dict.fromkeys(["n_articles", "n_quotes", "n_words"], "int64"))
         .assign(
-            speaker=lambda d: d["speaker_key"].map(spelling).astype("str"),
+            speaker=lambda d: d["speaker_id"].map(spelling).astype("str"),
             share=lambda d: d["n_quotes"] / total if total else np.nan,
         )
-        .sort_values([by, "n_quotes", "speaker_key"], ascending=[False, False, True], kind="stable")
+        .sort_values([by, "n_quotes", "speaker_id"], ascending=[False, False, True], kind="stable")
     )
-    table = table[["speaker", "speaker_key", "n_articles", "n_quotes", "n_words", "share"]]
+    table = table[["speaker", "speaker_id", "n_articles", "n_quotes", "n_words", "share"]]
     return (table.head(n) if n > 0 else table).reset_index(drop=True)
 
 

@@ -117,6 +117,11 @@ def _analyze(args: argparse.Namespace) -> int:
         f"{summary.n_problems:,} problems"
     )
     print(f"tables (Parquet and CSV), figures and report.html in {args.out}{os.sep}")
+    if summary.n_corrections:
+        print(
+            f"{summary.n_corrections:,} speaker corrections applied (listed in "
+            f"{os.path.join(args.out, 'corrections.csv')})"
+        )
     if summary.n_without_country:
         sys.stdout.flush()  # the note follows the summary on a terminal
         print(

@@ -13,6 +13,18 @@ Each folder is a Parquet dataset: ``pandas.read_parquet(OUT / "quotes")`` or
 all of them back as :class:`analysis.pipeline.Results`, sorted like the single-machine
 tables (and equal to them).
 
+Speakers across the corpus, and corrections
+    The partitioned datasets hold each article's own analysis: there ``speaker_id`` is the
+    per-article key and no type is lent from another article, as in the command line's
+    parts. :func:`read_dask_results` does the corpus-level steps when it reads them back,
+    as :func:`analysis.pipeline.analyze` does: :func:`analysis.pipeline.link_corpus`, then
+    the corrections file of the corpus (:func:`analysis.speakers.find_corrections`), which
+    :func:`analyze_with_dask` checks before the run (a bad row raises
+    :class:`analysis.errors.CorrectionsError` naming file and line) and copies into the
+    results folder as ``corrections.yaml``, so the folder alone gives the same tables.
+    Read the datasets through :func:`read_dask_results`, not directly, for cross-article
+    identity and corrections.
+
 The corpus is sent to the cluster ``window`` partitions at a time, so the client's memory
 does not grow with the corpus. Workers write the parts themselves, so ``out_dir`` must be
 on storage every worker and the client can reach (a shared file system) when the cluster
@@ -34,7 +46,14 @@ import pandas as pd
 
 from analysis.corpus import DEFAULT_MAX_BYTES, iter_corpus
 from analysis.errors import CorpusError, OutputError
-from analysis.pipeline import ArticleResult, Results, analyze_article, combine
+from analysis.pipeline import (
+    ArticleResult,
+    Results,
+    analyze_article,
+    combine,
+    correct_results,
+    link_corpus,
+)
 from analysis.runner import chunks_of
 from analysis.schema import (
     PROBLEM_COLUMNS,
@@ -45,6 +64,12 @@ from analysis.schema import (
     extra_metadata,
     problem_row,
     sort_rows,
+)
+from analysis.speakers import (
+    CORRECTIONS_FILE,
+    corrections_fingerprint,
+    find_corrections,
+    read_corrections,
 )
 from analysis.store import (
     FORMAT,
@@ -61,7 +86,7 @@ from analysis.store import (
 
 DATASETS = ("quotes", "speakers", "articles")
 """Partitioned tables written by :func:`analyze_with_dask` (``problems`` is one file)."""
-_DASK_OUTPUTS = (*DATASETS, "problems.parquet")
+_DASK_OUTPUTS = (*DATASETS, "problems.parquet", CORRECTIONS_FILE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +183,8 @@ def analyze_with_dask(
     ------
     CorpusError
         When the corpus does not exist.
+    CorrectionsError
+        When the corpus's corrections file has a bad row (raised before anything is written).
     OutputError
         When ``out_dir`` may not be written.
     """
@@ -168,6 +195,9 @@ def analyze_with_dask(
         raise ValueError("partition_size and window must be at least 1")
     if not Path(corpus_path).exists():
         raise CorpusError(str(corpus_path), "no such file or folder")
+    fixes = find_corrections(corpus_path)
+    if fixes is not None:
+        read_corrections(fixes)  # a bad row fails here, before anything is written
     out = Path(out_dir)
     prepare_out_dir(out, force=force, corpus=corpus_path, replace=replace, outputs=_DASK_OUTPUTS)
     with locked(out):  # one run at a time; checked again under the lock
@@ -181,8 +211,11 @@ def analyze_with_dask(
             "layout": "dask",
             "corpus": corpus_id(corpus_path),
             "complete": False,
+            "corrections": corrections_fingerprint(fixes),
         }
         _write_manifest(out, manifest)
+        if fixes is not None:
+            write_bytes_atomic(out, CORRECTIONS_FILE, fixes.read_bytes())
 
         problems: list[dict[str, str]] = []
         failures: list[dict[str, str]] = []
@@ -245,6 +278,9 @@ def _remove_earlier_parts(out: Path, manifest: Mapping[str, Any] | None) -> None
         for path in folder.iterdir():
             if _PART.fullmatch(path.name) and path.is_file() and not path.is_symlink():
                 path.unlink()
+    copied = out / CORRECTIONS_FILE
+    if ours and copied.is_file() and not copied.is_symlink():
+        copied.unlink()  # an earlier run's copy; this run copies the corpus's own, if any
 
 
 class PartialResultsWarning(UserWarning):
@@ -262,8 +298,10 @@ _EMPTY_COLUMNS = {
 def read_dask_results(out_dir: str | os.PathLike[str]) -> Results:
     """Read the output of :func:`analyze_with_dask` as one :class:`Results`.
 
-    Tables are sorted and typed like :func:`analysis.pipeline.analyze`'s; the articles
-    table's extra metadata columns come in name order.
+    Tables are sorted and typed like :func:`analysis.pipeline.analyze`'s, speakers linked
+    across the corpus (:func:`analysis.pipeline.link_corpus`) and the run's corrections
+    (``corrections.yaml`` copied into the folder) applied, so they equal ``analyze``'s;
+    the articles table's extra metadata columns come in name order.
 
     Warns
     -----
@@ -276,6 +314,8 @@ def read_dask_results(out_dir: str | os.PathLike[str]) -> Results:
     OutputError
         When the folder was not written by :func:`analyze_with_dask`, or a finished run's
         part files are missing or extra.
+    CorrectionsError
+        When the folder's ``corrections.yaml`` has a bad row.
     """
     out = Path(out_dir)
     try:
@@ -331,11 +371,21 @@ def read_dask_results(out_dir: str | os.PathLike[str]) -> Results:
         if problems_file.is_file()
         else pd.DataFrame(columns=PROBLEM_COLUMNS).astype("str")
     )
+    results = link_corpus(
+        Results(
+            quotes=sort_rows(typed(quotes, {**QUOTE_DTYPES, **scores}), "quotes"),
+            speakers=sort_rows(typed(dataset("speakers"), SPEAKER_DTYPES), "speakers"),
+            articles=sort_rows(articles, "articles"),
+        )
+    )
+    if (out / CORRECTIONS_FILE).is_file():
+        results = correct_results(results, read_corrections(out / CORRECTIONS_FILE))
     return Results(
-        quotes=sort_rows(typed(quotes, {**QUOTE_DTYPES, **scores}), "quotes"),
-        speakers=sort_rows(typed(dataset("speakers"), SPEAKER_DTYPES), "speakers"),
-        articles=sort_rows(articles, "articles"),
-        problems=problems,
+        results.quotes,
+        results.speakers,
+        results.articles,
+        problems,
+        results.corrections,
     )
 
 

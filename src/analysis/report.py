@@ -687,7 +687,9 @@ def render_report(
     notes : sequence of str
         Warnings shown under the summary (e.g. :func:`no_country_note`).
     corrections : pandas.DataFrame, optional
-        Corrections applied to the shares (e.g. from an audit); None: none applied.
+        Corrections applied, e.g. the speaker corrections of the corpus's
+        ``corrections.yaml`` (:data:`analysis.speakers.APPLIED_COLUMNS`: file line, action,
+        target, value, speaker rows and quotes changed); None: none applied.
     articles_note : str, optional
         A note above the article browser (e.g. texts left out of a very large corpus).
     min_n : int, optional
@@ -769,6 +771,11 @@ def render_report(
             "measured them, with the accuracy stated in the method card.</p>"
         )
     else:
+        parts.append(
+            "<p>Applied as the last step of the run, before every table and figure above: "
+            "one row per row of the corrections file, with the speaker rows and quotes it "
+            "changed (0: its names match nothing in this corpus).</p>"
+        )
         parts.append(table_html(corrections, max_rows=200))
     parts.append(f'<h2 id="problems">Problems ({len(problems):,})</h2>')
     if problems.empty:

@@ -19,6 +19,18 @@ Resuming and incremental runs
     costs its new or changed articles; rows of articles that changed or left the corpus are
     dropped.
 
+Speakers across the corpus, and corrections
+    The parts hold each article's own analysis. After the merge, every run links speakers
+    across the whole corpus (:func:`analysis.pipeline.link_corpus`: one ``speaker_id`` per
+    person or organisation, ``aliases``, types and origins lent from other articles) and
+    then applies the corpus's corrections file, if :func:`analysis.speakers.find_corrections`
+    finds one (``corrections.yaml`` beside the corpus), as the last step
+    (:func:`analysis.store.link_final_tables`). Both depend on the whole corpus and are
+    cheap, so they are redone on every run rather than cached per chunk: editing the
+    corrections file changes the next run's tables without re-analysing any article. The
+    corrections applied are written as ``corrections.parquet``/``.csv`` and listed in the
+    report; the file's SHA-256 is in the report's provenance.
+
 Determinism
     Chunks are cut in corpus order, whatever the number of processes, and the final tables
     are sorted by their keys, so ``--jobs 1`` and ``--jobs 8`` write the same bytes.
@@ -72,6 +84,12 @@ from analysis.report import (
     standard_figures,
 )
 from analysis.schema import FAILURE_COLUMNS, problem_row, sort_rows
+from analysis.speakers import (
+    Correction,
+    corrections_fingerprint,
+    find_corrections,
+    read_corrections,
+)
 from analysis.store import (
     FORMAT,
     FORMAT_VERSION,
@@ -87,6 +105,7 @@ from analysis.store import (
     corpus_id,
     drop_stale,
     fill_metadata,
+    link_final_tables,
     locked,
     prepare_out_dir,
     quotes_of,
@@ -125,6 +144,8 @@ class RunSummary:
         Articles with no country (their sources' origin is unknown).
     corpus_checksum : str
         :func:`analysis.provenance.corpus_checksum` of the usable articles.
+    n_corrections : int
+        Rows of the corpus's corrections file applied (``corrections.csv``).
     n_quotes, n_speakers : int
         Rows of the final quotes and speakers tables.
     n_problems : int
@@ -147,6 +168,7 @@ class RunSummary:
     files: tuple[str, ...] = field(default=())
     n_without_country: int = 0
     corpus_checksum: str = ""
+    n_corrections: int = 0
 
 
 # --- chunk analysis (runs in worker processes) ----------------------------------------------
@@ -275,6 +297,9 @@ def run_corpus(
     ------
     CorpusError
         When the corpus does not exist, or has no usable article.
+    CorrectionsError
+        When the corpus's corrections file has a bad row (naming file and line); raised
+        before anything is written.
     OutputError
         When ``out_dir`` may not be written (see :func:`analysis.store.prepare_out_dir`), or
         another run is writing into it (see :func:`analysis.store.locked`).
@@ -290,6 +315,14 @@ def run_corpus(
         corpus,
         iter_corpus(corpus, max_bytes=max_bytes, follow_links=follow_links, defaults=defaults),
     )
+    found = find_corrections(corpus)
+    corrections = read_corrections(found) if found is not None else ()
+    fixes_note = (
+        f"corrections {found.name} (sha256 {corrections_fingerprint(found)[:12]}, "
+        f"{len(corrections)} rows)"
+        if found is not None
+        else "no corrections file"
+    )
     out = Path(out_dir)
     prepare_out_dir(out, force=force, corpus=corpus, replace=replace)  # checks, creates
     with locked(out):
@@ -304,9 +337,11 @@ def run_corpus(
             sentiment=sentiment,
             progress=progress,
             n_samples=n_samples,
+            corrections=corrections,
             settings_note=(
                 f"sentiment {'on' if sentiment else 'off'}; largest article {max_bytes:,} "
-                f"bytes; default country {country or 'none'}; bootstrap 1,000 replicates, seed 0"
+                f"bytes; default country {country or 'none'}; bootstrap 1,000 replicates, "
+                f"seed 0; {fixes_note}"
             ),
         )
 
@@ -324,6 +359,7 @@ def _run_locked(
     progress: Callable[[int], None] | None,
     n_samples: int,
     settings_note: str,
+    corrections: Sequence[Correction] = (),
 ) -> RunSummary:
     """:func:`run_corpus` once the output folder is locked for this process."""
     found = prepare_out_dir(out, force=force, corpus=corpus, replace=replace)
@@ -360,11 +396,16 @@ def _run_locked(
     n_dropped = len(scan.stale())
     scan.rename(renamed)
     merged = write_final_tables(out, manifest["chunks"], scan.live(), scan.problems)
+    merged, applied = link_final_tables(out, merged, corrections)
+    merged = replace_fields(
+        merged, files=(*merged.files, *write_frame(out, "corrections", applied))
+    )
     counts = {"articles": scan.n_articles, "analysed": n_analysed, "reused": scan.n_reused}
     summary = replace_fields(
         _summarise(out, counts, n_dropped, merged.files),
         n_without_country=scan.n_without_country,
         corpus_checksum=corpus_checksum(scan.digests),
+        n_corrections=len(applied),
     )
     provenance = Provenance(
         package_version=package_version(),
@@ -381,6 +422,7 @@ def _run_locked(
         title=f"newsroom-workbook: {Path(corpus).name}",
         merged=merged,
         provenance=provenance,
+        corrections=applied,
     )
     write_manifest(out, {**manifest, "complete": True, "n_articles": scan.n_articles})
     return replace_fields(summary, files=(*merged.files, *report_files))
@@ -651,6 +693,7 @@ def write_report(
     title: str,
     merged: MergedTables | None = None,
     provenance: Provenance | None = None,
+    corrections: pd.DataFrame | None = None,
 ) -> list[str]:
     """Write ``balance``, the standard figures (PNG and the CSV of their numbers) and
     ``report.html``; return the files written.
@@ -660,7 +703,9 @@ def write_report(
     the corpus is read back except the few columns the tone section and the article
     browser need. Without it, they are computed from the final tables (only the columns
     they need). ``samples`` gives the texts of the articles the browser shows in full;
-    every article of ``articles.parquet`` is listed.
+    every article of ``articles.parquet`` is listed. ``corrections`` (the speaker
+    corrections applied, :data:`analysis.speakers.APPLIED_COLUMNS`) are listed in the
+    report's corrections section.
     """
     meta_columns = ["article_id", "title", "outlet", "date", "country", "url", "author", "license"]
     articles = read_table(out, "articles", meta_columns)
@@ -741,6 +786,7 @@ def write_report(
         problems=read_table(out, "problems"),
         samples=shown,
         figures=figures,
+        corrections=corrections if corrections is not None and len(corrections) else None,
         articles_note=(
             f"{left_out:,} articles are listed without their text: the report includes the "
             f"texts of the first {len(texts):,} articles only (their quotes are in quotes.csv)."

@@ -1167,6 +1167,18 @@ def _matching(table: pd.DataFrame, name: str) -> pd.Series:
     return (table["speaker_key"] == key) | (table["speaker_id"].fillna("") == key)
 
 
+def correction_targets(speakers: pd.DataFrame, corrections: Sequence[Correction]) -> pd.Series:
+    """Speaker rows any of ``corrections`` may change (by name; ``not_attribution`` rows,
+    which name quotes, are left out): with the quotes of these rows and of the quotes a
+    ``not_attribution`` names, :func:`apply_corrections` gives what it gives on all quotes."""
+    hit = pd.Series(False, index=speakers.index)
+    for fix in corrections:
+        if fix.action != "not_attribution":
+            for name in fix.names:
+                hit |= _matching(speakers, name)
+    return hit
+
+
 def apply_corrections(
     speakers: pd.DataFrame,
     quotes: pd.DataFrame,

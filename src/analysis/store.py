@@ -23,6 +23,11 @@ Streaming merge
     corpus in memory: each part is sorted by ``article_id``, so walking the live articles in
     order and taking each run of consecutive articles from the same chunk yields the tables
     in key order, a few row batches per open part at a time.
+
+Corpus-level step
+    :func:`link_final_tables` then links speakers across the corpus and applies the
+    corrections on the merged tables (the parts stay per article), on every run: the
+    speakers table is read whole, quotes are rewritten one row group at a time.
 """
 
 from __future__ import annotations
@@ -51,13 +56,21 @@ import pyarrow.parquet as pq
 
 from analysis.aggregate import (
     CATEGORIES,
+    DIMENSIONS,
     TALLY_COLUMNS,
+    article_counts,
     count_column,
     speaker_tally,
 )
 from analysis.aggregate import MEASURES as BALANCE_MEASURES
 from analysis.errors import OutputError
-from analysis.pipeline import Results, combine
+from analysis.pipeline import (
+    SPEAKER_LINK_COLUMNS,
+    Results,
+    combine,
+    correct_results,
+    link_corpus,
+)
 from analysis.schema import (
     FAILURE_COLUMNS,
     PROBLEM_COLUMNS,
@@ -68,6 +81,7 @@ from analysis.schema import (
     extra_metadata,
     quote_columns,
 )
+from analysis.speakers import APPLIED_COLUMNS, Correction, correction_targets
 
 MANIFEST = ".newsroom-workbook.json"
 """The marker and manifest file of a results folder written by this package."""
@@ -84,7 +98,15 @@ PARTS_VERSION = 2
 so parts of another layout are never reused."""
 CSV_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
 """Arrow -> pandas types for tables read back (nullable integers and booleans)."""
-TALLY_INPUT = ["article_id", "speaker", "speaker_key", "n_quotes", "n_words", "is_anonymous"]
+TALLY_INPUT = [
+    "article_id",
+    "speaker",
+    "speaker_key",
+    "speaker_id",
+    "n_quotes",
+    "n_words",
+    "is_anonymous",
+]
 """Speaker columns :func:`analysis.aggregate.speaker_tally` needs."""
 
 _FRAGMENTS = pa.list_(pa.list_(pa.int64()))
@@ -97,6 +119,8 @@ _ROW_GROUP = 16_384
 
 RUN_OUTPUTS = (
     *(f"{name}.{kind}" for name in TABLES for kind in ("parquet", "csv")),
+    "corrections.parquet",
+    "corrections.csv",
     "report.html",
     "figures",
     "parts",
@@ -620,7 +644,7 @@ class MergedTables:
         :func:`analysis.aggregate.balance_from_counts`.
     tally : pandas.DataFrame
         :func:`analysis.aggregate.speaker_tally` of the named (not anonymous) speakers of the
-        corpus: one row per (speaker_key, speaker), the input of
+        corpus: one row per (speaker_id, speaker), the input of
         :func:`analysis.aggregate.rank_speakers`.
     """
 
@@ -674,12 +698,12 @@ class _Tallier:
     def _summed(self) -> pd.DataFrame:
         if not self._tallies:
             return pd.DataFrame(columns=TALLY_COLUMNS).astype(
-                {"speaker_key": "str", "speaker": "str"} | dict.fromkeys(TALLY_COLUMNS[2:], "int64")
+                {"speaker_id": "str", "speaker": "str"} | dict.fromkeys(TALLY_COLUMNS[2:], "int64")
             )
         numbers = TALLY_COLUMNS[2:]
         return (
             pd.concat(self._tallies, ignore_index=True)
-            .groupby(["speaker_key", "speaker"], as_index=False, sort=True)[numbers]
+            .groupby(["speaker_id", "speaker"], as_index=False, sort=True)[numbers]
             .sum()
             .astype(dict.fromkeys(numbers, "int64"))
         )
@@ -774,6 +798,200 @@ def write_final_tables(
         for name in [*tables, "problems"]:
             files.extend([f"{name}.parquet", f"{name}.csv"])
     return MergedTables(tuple(files), tuple(ids), counts[: len(ids)], tallier.result())
+
+
+# --- the corpus-level speaker step --------------------------------------------------------
+
+_KEYS = ["article_id", "speaker"]
+_CORRECTION_INPUT = ["article_id", "quote_id", "speaker", "n_words"]
+"""Quote columns :func:`analysis.pipeline.correct_results` reads (besides the copied ones)."""
+
+
+def link_final_tables(
+    out: Path, merged: MergedTables, corrections: Sequence[Correction] = ()
+) -> tuple[MergedTables, pd.DataFrame]:
+    """Link speakers across the corpus and apply corrections to the merged final tables.
+
+    The parts hold each article's own analysis; what depends on the whole corpus is done
+    here, on every run, after :func:`write_final_tables`:
+
+    1. :func:`analysis.pipeline.link_corpus` on ``speakers.parquet`` (one row per article
+       and speaker: read whole), which sets ``speaker_id``, ``aliases`` and the types and
+       origins lent from other articles;
+    2. with ``corrections``, :func:`analysis.pipeline.correct_results`, fed the quotes the
+       corrections can touch (found by name in the speakers table and by ``quote_id``),
+       read four columns at a time;
+    3. ``speakers`` rewritten; ``quotes`` rewritten row group by row group, each quote
+       taking its speaker's linked columns by (article_id, speaker), as ``analyze`` does;
+       ``articles`` rewritten when a correction changed an article's ``n_speakers``.
+
+    So the tables equal ``analyze(load_corpus(corpus), corrections=...)``'s, and memory
+    holds the speakers table and one row group of quotes, never the quotes of the corpus.
+
+    Returns
+    -------
+    (MergedTables, pandas.DataFrame)
+        ``merged`` with the balance counts and the speaker tally of the linked tables, and
+        the corrections applied (:data:`analysis.speakers.APPLIED_COLUMNS`; empty without).
+    """
+    speakers = pd.read_parquet(out / "speakers.parquet").astype(SPEAKER_DTYPES)
+    articles = pd.read_parquet(
+        out / "articles.parquet", columns=["article_id", "country", "n_speakers"]
+    )
+    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in _CORRECTION_INPUT})
+    linked = link_corpus(Results(_with_speaker_columns(empty, speakers), speakers, articles))
+    speakers, copied = linked.speakers, list(SPEAKER_LINK_COLUMNS)
+    applied = pd.DataFrame(columns=APPLIED_COLUMNS)
+    dropped: list[str] = []
+    if corrections:
+        touched = _with_speaker_columns(_touched_quotes(out, speakers, corrections), speakers)
+        fixed = correct_results(Results(touched, speakers, articles), corrections)
+        speakers, applied = fixed.speakers, fixed.corrections
+        copied.append("is_anonymous")
+        dropped = sorted(
+            {n for fix in corrections if fix.action == "not_attribution" for n in fix.names}
+        )
+        n_speakers = dict(
+            zip(fixed.articles["article_id"], fixed.articles["n_speakers"], strict=True)
+        )
+        if not fixed.articles["n_speakers"].equals(articles["n_speakers"]):
+            _rewrite(out, "articles", lambda t: _set_n_speakers(t, n_speakers))
+    lookup = speakers[[*_KEYS, *copied]]
+    positions = pd.Index(merged.article_ids)
+    counts = np.zeros((len(positions), len(_COUNT_NAMES)), dtype=np.float64)
+    _add_counts(counts, positions, quotes=None, speakers=speakers)
+
+    def relink(table: pa.Table) -> pa.Table:
+        table = _relinked(table, lookup, copied, dropped)
+        _add_counts(counts, positions, quotes=table, speakers=None)
+        return table
+
+    _rewrite(out, "quotes", relink)
+    with contextlib.ExitStack() as stack:
+        writer = _TableWriter(out, "speakers", pq.read_schema(out / "speakers.parquet"), stack)
+        writer.add(to_arrow(speakers).to_batches())
+        writer.close()
+    if len(counts) and counts.max() < _EXACT_FLOAT32:
+        counts = counts.astype(np.float32)
+    named = speakers.loc[~speakers["is_anonymous"].astype("boolean").fillna(False)]
+    tally = speaker_tally(named)
+    return MergedTables(merged.files, merged.article_ids, counts, tally), applied
+
+
+def _with_speaker_columns(quotes: pd.DataFrame, speakers: pd.DataFrame) -> pd.DataFrame:
+    """Light quotes with their speaker's columns, as the corpus-level steps expect them."""
+    copied = [*SPEAKER_LINK_COLUMNS, "is_anonymous"]
+    return quotes[_CORRECTION_INPUT].merge(
+        speakers[[*_KEYS, *copied]], on=_KEYS, how="left", validate="many_to_one"
+    )
+
+
+def _pair_keys(article_ids: pd.Series, speakers: pd.Series) -> pd.Series:
+    return article_ids.astype("str") + "\x00" + speakers.astype("object").fillna("\x01")
+
+
+def _touched_quotes(
+    out: Path, speakers: pd.DataFrame, corrections: Sequence[Correction]
+) -> pd.DataFrame:
+    """The quotes (:data:`_CORRECTION_INPUT`) of every (article, speaker) a correction may
+    change, and those a ``not_attribution`` names with the rest of their speaker's quotes."""
+    hit = correction_targets(speakers, corrections)
+    pairs = set(_pair_keys(speakers.loc[hit, "article_id"], speakers.loc[hit, "speaker"]))
+    ids = {n for fix in corrections if fix.action == "not_attribution" for n in fix.names}
+
+    def scan(keep_pairs: set[str], keep_ids: set[str]) -> pd.DataFrame:
+        frames = []
+        with pq.ParquetFile(out / "quotes.parquet") as source:
+            for group in range(source.num_row_groups):
+                part = source.read_row_group(group, columns=_CORRECTION_INPUT).to_pandas()
+                keys = _pair_keys(part["article_id"], part["speaker"])
+                frames.append(part.loc[keys.isin(keep_pairs) | part["quote_id"].isin(keep_ids)])
+        found = [f for f in frames if len(f)] or frames[:1]
+        if not found:
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in _CORRECTION_INPUT})
+        return pd.concat(found, ignore_index=True)
+
+    found = scan(pairs, ids)
+    named = found.loc[found["quote_id"].isin(ids) & found["speaker"].notna()]
+    more = set(_pair_keys(named["article_id"], named["speaker"])) - pairs
+    if more:
+        found = pd.concat([found, scan(more, set())], ignore_index=True)
+    return found.drop_duplicates("quote_id", ignore_index=True)
+
+
+def _relinked(
+    table: pa.Table, lookup: pd.DataFrame, copied: Sequence[str], dropped: Sequence[str]
+) -> pa.Table:
+    """Quotes (a row group) with ``copied`` columns taken from their speaker's row, as
+    :func:`analysis.pipeline.link_corpus` and ``correct_results`` do; the quotes ``dropped``
+    (not attributions) lose their speaker."""
+    keys = pd.DataFrame(
+        {
+            "article_id": table["article_id"].to_pandas(),
+            "speaker": table["speaker"].to_pandas().astype("object"),
+        }
+    )
+    if dropped:
+        value_set = pa.array(dropped, type=table["quote_id"].type)
+        gone = pc.is_in(table["quote_id"], value_set=value_set).to_numpy(zero_copy_only=False)
+        keys.loc[gone, "speaker"] = None
+    new = keys.merge(lookup, on=_KEYS, how="left", validate="many_to_one")
+    new = new.assign(
+        source_type=new["source_type"].astype(object).fillna("unknown"),
+        origin=new["origin"].astype(object).fillna("unknown"),
+        type_basis=new["type_basis"].fillna(""),
+        origin_basis=new["origin_basis"].fillna(""),
+        gender_basis=new["gender_basis"].fillna(""),
+    ).astype({c: QUOTE_DTYPES[c] for c in ["speaker", *copied]})
+    for name in [*copied, *(["speaker"] if dropped else [])]:
+        item = table.schema.field(name)
+        column = to_arrow(new[[name]]).column(0).cast(item.type)
+        table = table.set_column(table.schema.get_field_index(name), item, column)
+    return table
+
+
+def _set_n_speakers(table: pa.Table, n_speakers: Mapping[str, int]) -> pa.Table:
+    ids = table["article_id"].to_pylist()
+    item = table.schema.field("n_speakers")
+    column = pa.array([int(n_speakers[i]) for i in ids], type=pa.int64()).cast(item.type)
+    return table.set_column(table.schema.get_field_index("n_speakers"), item, column)
+
+
+def _rewrite(out: Path, name: str, change: Any) -> None:
+    """Rewrite ``name``'s Parquet and CSV, one row group at a time through ``change``."""
+    with contextlib.ExitStack() as stack:
+        with pq.ParquetFile(out / f"{name}.parquet") as source:
+            writer = _TableWriter(out, name, source.schema_arrow, stack)
+            for group in range(source.num_row_groups):
+                writer.add(change(source.read_row_group(group)).to_batches())
+        writer.close()
+
+
+def _add_counts(
+    counts: np.ndarray,
+    positions: pd.Index,
+    *,
+    quotes: pa.Table | None,
+    speakers: pd.DataFrame | None,
+) -> None:
+    """Add what :func:`analysis.aggregate.article_counts` counts in ``quotes`` (a row group)
+    or ``speakers`` to the rows of ``counts`` (one per article of ``positions``); counts of
+    disjoint rows add up, so any split of the tables gives the same sums."""
+    columns = {"article_id": pd.Series(dtype="str"), "n_words": pd.Series(dtype="int64")}
+    none = pd.DataFrame({**columns, **{d: pd.Series(dtype="object") for d in DIMENSIONS}})
+    if quotes is not None:
+        frame = quotes.select(["article_id", "n_words", *DIMENSIONS]).to_pandas()
+        tables = {"quotes": frame, "speakers": none}
+    else:
+        frame = speakers
+        tables = {"quotes": none, "speakers": speakers}
+    if frame is None or frame.empty:
+        return
+    ids = pd.Series(frame["article_id"].astype("str").unique())
+    found = article_counts(Results(articles=pd.DataFrame({"article_id": ids}), **tables))
+    rows = positions.get_indexer(ids)
+    inside = rows >= 0
+    counts[rows[inside]] += found[_COUNT_NAMES].to_numpy(dtype=np.float64)[inside]
 
 
 MAX_METADATA_COLUMNS = 100
@@ -1000,6 +1218,7 @@ __all__ = [
     "corpus_id",
     "drop_stale",
     "fill_metadata",
+    "link_final_tables",
     "locked",
     "prepare_out_dir",
     "quotes_of",
