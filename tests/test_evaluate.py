@@ -8,7 +8,7 @@ import json
 import pytest
 
 from analysis.errors import CorpusError, RecordFormatError
-from analysis.evaluate import (
+from analysis.evaluation.quotes import (
     check_case_study,
     load_gold,
     main,

@@ -1,6 +1,6 @@
 """Score :func:`analysis.quotes.extract_quotes` against gold attributions (PolNeAR JSONL).
 
-Run ``python -m analysis.evaluate ../shared/eval/dev.jsonl`` (or ``--seed ARTICLE.txt`` to
+Run ``python -m analysis.evaluation.quotes ../shared/eval/dev.jsonl`` (or ``--seed ARTICLE.txt`` to
 check a hand-checked case study against its ``.gold.json``). Quotes are scored in PolNeAR's
 convention: a continuation in the same paragraph is joined to the quote before it (see
 :func:`polnear_convention`); ``--as-extracted`` scores them as the extractor returns them. The figures follow the rules
@@ -338,7 +338,7 @@ def _predict_as_extracted(text: str) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     """Command line: print the figures at overlap 0.3 and 0.8 for a gold JSONL file."""
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.evaluate", description="Score extract_quotes on gold JSONL."
+        prog="python -m analysis.evaluation.quotes", description="Score extract_quotes on gold JSONL."
     )
     parser.add_argument("gold", nargs="?", help="gold JSONL file, e.g. ../shared/eval/dev.jsonl")
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
