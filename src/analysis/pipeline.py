@@ -40,7 +40,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.errors import AnalysisError, DuplicateArticleError, RecordFormatError
-from analysis.quotes import extract_quotes
+from analysis.quotes import MIN_CONFIDENCE, extract_quotes
 from analysis.segment import paragraph_sentences, split_paragraphs
 from analysis.sources import SOURCE_TYPES, profile_speaker
 from analysis.speakers import merge_speakers, speaker_key
@@ -78,6 +78,9 @@ QUOTE_DTYPES: dict[str, Any] = {
     "speaker_start": "Int64",
     "speaker_end": "Int64",
     "cue": "str",
+    "method": "str",
+    "confidence": "float64",
+    "is_counted": "bool",
     "source_type": SOURCE_TYPE_DTYPE,
     "origin": ORIGINS,
     "gender": GENDERS,
@@ -232,7 +235,11 @@ def _text(article: Mapping[str, Any]) -> str:
 
 
 def analyze_article(
-    article: Mapping[str, Any], *, sentiment: bool = True, strict: bool = False
+    article: Mapping[str, Any],
+    *,
+    sentiment: bool = True,
+    strict: bool = False,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> ArticleResult:
     """Analyse one article: its quotes, speakers, sources and (optionally) tone.
 
@@ -246,6 +253,9 @@ def analyze_article(
         Score each quote and the article (journalist's text vs quoted text).
     strict : bool, optional
         Raise when the analysis fails, instead of returning the failure as ``problem``.
+    min_confidence : float, optional
+        Quotes with a lower ``confidence`` stay in the quotes table (``is_counted``
+        False) but count in no speaker, article count or share.
 
     Returns
     -------
@@ -262,7 +272,7 @@ def analyze_article(
     """
     article = _as_mapping(article)
     try:
-        return _analyze(article, sentiment=sentiment)
+        return _analyze(article, sentiment=sentiment, min_confidence=min_confidence)
     except Exception as err:
         if strict:
             if isinstance(err, AnalysisError):
@@ -276,13 +286,16 @@ def analyze_article(
         )
 
 
-def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
+def _analyze(
+    article: Mapping[str, Any], *, sentiment: bool, min_confidence: float = MIN_CONFIDENCE
+) -> ArticleResult:
     text = _text(article)
     meta = _metadata(article)
     article_id = meta["article_id"]
     country = meta["country"]
     found = sorted(extract_quotes(text), key=lambda q: (q.start, q.end))
     canonical = merge_speakers(q.speaker for q in found)
+    counted = [q.confidence >= min_confidence for q in found]
 
     by_speaker: dict[str, list[int]] = {}
     n_words = [count_words(q.text) for q in found]
@@ -301,13 +314,16 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
         ]
         profile = profile_speaker(text, name, mentions, country=country)
         profiles[name] = profile
+        kept = [i for i in indices if counted[i]]  # speakers count counted quotes only
+        if not kept:
+            continue
         speakers.append(
             {
                 "article_id": article_id,
                 "speaker": name,
                 "speaker_key": speaker_key(name) or name,
-                "n_quotes": len(indices),
-                "n_words": sum(n_words[i] for i in indices),
+                "n_quotes": len(kept),
+                "n_words": sum(n_words[i] for i in kept),
                 "description": profile.description,
                 "entity": profile.entity,
                 "source_type": profile.source_type,
@@ -335,6 +351,9 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
             "speaker_start": quote.speaker_start,
             "speaker_end": quote.speaker_end,
             "cue": quote.cue,
+            "method": quote.method,
+            "confidence": quote.confidence,
+            "is_counted": counted[i],
             "source_type": "unknown" if profile is None else profile.source_type,
             "origin": "unknown" if profile is None else profile.origin,
             "gender": None if profile is None else profile.gender,
@@ -344,18 +363,18 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
             row.update(_scores(quote.text, memo=memo))
         quotes.append(row)
 
-    kinds = [q.kind for q in found]
+    kinds = [q.kind for q, ok in zip(found, counted, strict=True) if ok]
     meta.update(
         n_chars=len(text),
-        n_quotes=len(found),
+        n_quotes=len(kinds),
         n_direct=kinds.count("direct"),
         n_mixed=kinds.count("mixed"),
         n_indirect=kinds.count("indirect"),
         n_speakers=len(speakers),
-        n_quote_words=sum(n_words),
+        n_quote_words=sum(n for n, ok in zip(n_words, counted, strict=True) if ok),
     )
     if sentiment:
-        fragments = [f for row in quotes for f in row["fragments"]]
+        fragments = [f for row in quotes if row["is_counted"] for f in row["fragments"]]
         meta.update(_article_scores(text, fragments, memo=memo))
     return ArticleResult(meta, tuple(quotes), tuple(speakers), scored=sentiment)
 
@@ -593,7 +612,12 @@ def iter_records(articles: Any) -> Iterator[Mapping[str, Any]]:
 
 
 def analyze(
-    corpus: Any, *, sentiment: bool = True, strict: bool = False, chunk_size: int = 2000
+    corpus: Any,
+    *,
+    sentiment: bool = True,
+    strict: bool = False,
+    chunk_size: int = 2000,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> Results:
     """Analyse every article of a corpus.
 
@@ -609,6 +633,9 @@ def analyze(
         ``Results.problems``.
     chunk_size : int, optional
         Articles turned into tables at a time; does not change the result.
+    min_confidence : float, optional
+        Floor on ``Quote.confidence`` for what counts (:data:`MIN_CONFIDENCE`, chosen on
+        dev); quotes below it stay in ``quotes`` with ``is_counted`` False.
 
     Returns
     -------
@@ -633,7 +660,11 @@ def analyze(
     earlier = getattr(corpus, "problems", None)
     parts, chunk = [], []
     for record in iter_records(corpus):
-        chunk.append(analyze_article(record, sentiment=sentiment, strict=strict))
+        chunk.append(
+            analyze_article(
+                record, sentiment=sentiment, strict=strict, min_confidence=min_confidence
+            )
+        )
         if len(chunk) >= chunk_size:
             parts.append(combine(chunk, sentiment=sentiment))
             chunk = []

@@ -65,6 +65,7 @@ from analysis.aggregate import (
     article_counts,
     balance_from_counts,
     count_column,
+    n_counted,
     rank_speakers,
     speaker_tally,
 )
@@ -83,6 +84,7 @@ from analysis.pipeline import (
     analyze_article,
     combine,
 )
+from analysis.quotes import MIN_CONFIDENCE
 from analysis.report import SampleArticle, figure_png, render_report, standard_figures
 
 MANIFEST = ".newsroom-workbook.json"
@@ -308,7 +310,10 @@ def fill_metadata(articles: pd.DataFrame) -> pd.DataFrame:
 
 
 def chunk_tables(
-    records: Sequence[Mapping[str, Any]], *, sentiment: bool = True
+    records: Sequence[Mapping[str, Any]],
+    *,
+    sentiment: bool = True,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> dict[str, pd.DataFrame]:
     """Analyse a chunk of article rows: its quotes, speakers, articles and failures.
 
@@ -318,7 +323,10 @@ def chunk_tables(
     never needs the quotes of the whole corpus in memory. Every table is sorted by
     ``article_id`` first.
     """
-    results = [analyze_article(record, sentiment=sentiment) for record in records]
+    results = [
+        analyze_article(record, sentiment=sentiment, min_confidence=min_confidence)
+        for record in records
+    ]
     tables = combine(results, sentiment=sentiment)
     failures = pd.DataFrame(
         [
@@ -338,11 +346,16 @@ def chunk_tables(
 
 
 def _analyze_chunk(
-    out: str, name: str, records: list[dict[str, Any]], hashes: list[str], sentiment: bool
+    out: str,
+    name: str,
+    records: list[dict[str, Any]],
+    hashes: list[str],
+    sentiment: bool,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> dict[str, int]:
     """Worker: analyse one chunk and write its parts; return its counts."""
     folder = Path(out)
-    tables = chunk_tables(records, sentiment=sentiment)
+    tables = chunk_tables(records, sentiment=sentiment, min_confidence=min_confidence)
     tables["index"] = pd.DataFrame(
         {
             "article_id": pd.Series([str(r["article_id"]) for r in records], dtype="str"),
@@ -351,7 +364,7 @@ def _analyze_chunk(
     ).sort_values("article_id", kind="stable", ignore_index=True)
     for table in _PART_TABLES:
         write_parquet_atomic(folder, f"parts/{name}-{table}.parquet", to_arrow(tables[table]))
-    return {"n_articles": len(records), "n_quotes": len(tables["quotes"])}
+    return {"n_articles": len(records), "n_quotes": n_counted(tables["quotes"])}
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -400,6 +413,7 @@ def run_corpus(
     force: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     sentiment: bool = True,
+    min_confidence: float = MIN_CONFIDENCE,
     progress: Callable[[int], None] | None = None,
     stop_after_chunks: int | None = None,
     n_samples: int = 10,
@@ -423,6 +437,8 @@ def run_corpus(
         Largest article accepted by the loader.
     sentiment : bool, optional
         Score quotes and articles with TextBlob and VADER.
+    min_confidence : float, optional
+        Floor on quote confidence for what counts (see :func:`analysis.analyze`).
     progress : callable, optional
         Called with the number of articles of each chunk as it is analysed or reused.
     n_samples : int, optional
@@ -458,7 +474,12 @@ def run_corpus(
         )
     out = Path(out_dir)
     manifest = prepare_out_dir(out, force=force, corpus=corpus)
-    settings = {"sentiment": sentiment, "code": code_fingerprint(), "parts": PARTS_VERSION}
+    settings = {
+        "sentiment": sentiment,
+        "min_confidence": min_confidence,
+        "code": code_fingerprint(),
+        "parts": PARTS_VERSION,
+    }
     salt = json.dumps(settings, sort_keys=True)
     if manifest is None or manifest.get("settings") != settings:
         manifest = {"format": FORMAT, "version": FORMAT_VERSION, "chunks": [], "next_chunk": 1}
@@ -504,7 +525,7 @@ def run_corpus(
             if records:
                 yield records, hashes
 
-    mapped = _map_chunks(pending_chunks(), out, jobs, sentiment, manifest)
+    mapped = _map_chunks(pending_chunks(), out, jobs, sentiment, manifest, min_confidence)
     for done, (records, hashes, result) in enumerate(mapped, start=1):
         counts["analysed"] += result["n_articles"]
         for record, digest in zip(records, hashes, strict=True):
@@ -551,6 +572,7 @@ def _map_chunks(
     jobs: int,
     sentiment: bool,
     manifest: dict[str, Any],
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> Iterator[tuple[list[dict[str, Any]], list[str], dict[str, int]]]:
     """Analyse chunks (in a pool when ``jobs > 1``) and register each, in corpus order.
 
@@ -566,7 +588,9 @@ def _map_chunks(
     if jobs == 1:
         for records, hashes in chunks:
             number = next(numbers)
-            result = _analyze_chunk(str(out), f"c{number:06d}", records, hashes, sentiment)
+            result = _analyze_chunk(
+                str(out), f"c{number:06d}", records, hashes, sentiment, min_confidence
+            )
             register(number)
             yield records, hashes, result
         return
@@ -578,7 +602,13 @@ def _map_chunks(
             for records, hashes in chunks:
                 number = next(numbers)
                 future = pool.submit(
-                    _analyze_chunk, str(out), f"c{number:06d}", records, hashes, sentiment
+                    _analyze_chunk,
+                    str(out),
+                    f"c{number:06d}",
+                    records,
+                    hashes,
+                    sentiment,
+                    min_confidence,
                 )
                 queue.append((records, hashes, number, future))
                 while len(queue) >= 2 * jobs:

@@ -60,6 +60,7 @@ import bisect
 import operator
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from analysis.lexicons import load_lexicon, load_lines
 from analysis.segment import Span, split_paragraphs, split_sentences
@@ -104,6 +105,8 @@ class Quote:
     cue: str | None
     cue_start: int | None
     cue_end: int | None
+    method: str = "rules"
+    confidence: float = 1.0
 
 
 # ---------------------------------------------------------------------------------------
@@ -640,6 +643,8 @@ class _Draft:
     colon: bool = False  # cue ends its paragraph with a colon: the content comes next
     antecedent: tuple[int, int] | None = None  # what a relative "who"/"which" stands for
     in_clause: bool = False  # a quotation that is part of a clause: kind "mixed"
+    method: str = "rules"  # the rule (or "model") that found it
+    confidence: float = 1.0
 
 
 _QUOTE_OPENS_SENTENCE = re.compile(r"(?<=[.!?])[”\"’»]?[ \u00a0]+(?=[“«„])")
@@ -1094,10 +1099,12 @@ def _attribute_unit(
         spk_span = None
         if spk is not None:
             spk_span = (toks[spk[0]].start, toks[spk[1] - 1].end)
+        pattern = _pattern_name(verb, inverted, frags, before)
         frags = [_snap_to_quote(s, e, quotes, text) for s, e in frags]
         draft = _Draft(frags, spk_span, cue_span, text[cue_span[0] : cue_span[1]], para_index)
         # "X said:" closing its paragraph introduces the next one
         draft.colon = not frags and region_end < n and toks[-1].text == ":"
+        draft.method = "colon_paragraph" if draft.colon else pattern
         relative = spk is not None and toks[spk[0]].low in ("who", "which") and spk[0] >= 2
         if relative and toks[spk[0] - 1].text == ",":  # "the Chicago Police, which reported"
             ante = _noun_phrase(toks, spk[0] - 1, 0)
@@ -1107,6 +1114,26 @@ def _attribute_unit(
         if frags or draft.colon:
             consumed = max(consumed, nxt)  # a cue with no content leaves its text to the next
     return drafts
+
+
+def _pattern_name(
+    verb: str,
+    inverted: bool,
+    frags: list[tuple[int, int]],
+    before: tuple[int, int] | None,
+) -> str:
+    """The name of the attribution pattern a cue was read with (``Quote.method``)."""
+    if verb == "according":
+        return "according_to"  # "..., according to officials." / "According to X, ..."
+    if verb in _NOUN_CUES:
+        return "noun_cue"  # "Ann Lee's claim that ..."
+    if len(frags) == 2:
+        return "split_quote"  # '"A," he said, "B."'
+    if inverted:
+        return "inverted_cue"  # '"...," said Marie Richards.'
+    if frags and frags[0] == before:
+        return "content_then_cue"  # '"...," she said.' / '..., officials said.'
+    return "cue_then_content"  # 'X said (that) ...'
 
 
 def _copula_quote(
@@ -1134,7 +1161,11 @@ def _copula_quote(
             while a < b and toks[a].low in _DETERMINERS:
                 a += 1
             spk_span = (toks[a].start, toks[b - 1].end)
-            return [_Draft([(qs, qe)], spk_span, None, None, para_index, in_clause=True)]
+            return [
+                _Draft(
+                    [(qs, qe)], spk_span, None, None, para_index, in_clause=True, method="copula_quote"
+                )
+            ]
     return []
 
 
@@ -1153,7 +1184,7 @@ def _headline_colon(text: str, para: Span) -> _Draft | None:
     s, e = _trim(text, m.end(), para.end)
     if len(text[s:e].split()) < 3:
         return None
-    return _Draft([(s, e)], m.span(1), (m.end(1), m.end(1) + 1), ":", -1)
+    return _Draft([(s, e)], m.span(1), (m.end(1), m.end(1) + 1), ":", -1, method="name_colon")
 
 
 _HEAD = re.compile(r"[\"“]?((?:[A-Z][\w’'.-]*\.?[ \u00a0]){0,3}[A-Z][\w’'-]*):[ \u00a0]")
@@ -1262,7 +1293,9 @@ def _continuation(
             # a new sentence is a new quote by the same speaker ('"A," said X, a consultant.
             # "B."'): only an attribution inside one sentence splits a quote (issue 4)
             follows = last if last.follows is None else last.follows
-            para_drafts.append(_Draft([(qs, qe)], None, None, None, pi, follows=follows))
+            para_drafts.append(
+                _Draft([(qs, qe)], None, None, None, pi, follows=follows, method="continuation")
+            )
         return
     if not whole or not _speech_like(text[qs:qe]):
         return
@@ -1272,7 +1305,9 @@ def _continuation(
         if d.paragraph < pi - 2:
             break
         if d.speaker is not None or d.follows is not None:
-            drafts.append(_Draft([(qs, qe)], None, None, None, pi, follows=d))
+            drafts.append(
+                _Draft([(qs, qe)], None, None, None, pi, follows=d, method="continuation")
+            )
             return
 
 
@@ -1296,6 +1331,7 @@ def _name_words(mention: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=2)  # the tagger's quotes are resolved against the same article
 def _full_names(text: str) -> dict[str, str]:
     """Surname -> the most frequent capitalised name of two words or more ending in it."""
     counts: dict[str, int] = {}
@@ -1391,6 +1427,8 @@ def _finish(text: str, drafts: list[_Draft]) -> list[Quote]:
                 cue=d.cue_text,
                 cue_start=cue[0] if cue else None,
                 cue_end=cue[1] if cue else None,
+                method=d.method,
+                confidence=d.confidence,
             )
         )
     return out
