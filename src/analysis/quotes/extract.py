@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -138,14 +139,26 @@ def extract_with(text: str, method: str, model_path: str | None, table: dict) ->
     curve = table["tagger"].get(method, {"x": [0.0, 1.0], "y": [0.0, 1.0]})
     drafts = _model_drafts(text, rule_quotes, tagger, (curve["x"], curve["y"]))
     if method == "union":
-        taken = [(s, e) for q in rule_quotes for s, e in q.fragments]
-        drafts = [
-            d for d in drafts if not any(s < te and ts < e for s, e in d.frags for ts, te in taken)
-        ]
+        taken = _Intervals([f for q in rule_quotes for f in q.fragments])
+        drafts = [d for d in drafts if not any(taken.overlaps(s, e) for s, e in d.frags)]
         if not drafts:
             return rule_quotes
         return sorted([*rule_quotes, *rules._finish(text, drafts)], key=lambda q: q.start)
     return _rule_speakers(rules._finish(text, drafts), rule_quotes)
+
+
+class _Intervals:
+    """Disjoint-ish character spans, asked in O(log n) whether any overlaps a span."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        # the largest end among the spans up to each index (spans may nest)
+        self.reach = list(itertools.accumulate((e for _, e in self.spans), max))
+
+    def overlaps(self, s: int, e: int) -> bool:
+        k = bisect.bisect_left(self.starts, e)  # spans starting before e: indices < k
+        return k > 0 and self.reach[k - 1] > s
 
 
 def _overlap(a: Quote, b: Quote) -> int:

@@ -380,16 +380,20 @@ def decode(
     if not groups:
         return []
 
+    runs = sorted((a, b, g) for g, group in enumerate(groups) for a, b in group)
+    run_starts = [a for a, _, _ in runs]
+
     def nearest(seg: tuple[int, int]) -> tuple[int, int]:
+        """(distance, group) of the content run nearest a source or cue run."""
+        k = bisect.bisect_left(run_starts, seg[0])
         best = (10**9, 0)
-        for g, runs in enumerate(groups):
-            for a, b in runs:
-                d = a - seg[1] if seg[1] <= a else seg[0] - b if b <= seg[0] else 0
-                d += 1000 * min(
-                    abs(sentences[seg[0]] - sentences[a]), abs(sentences[seg[0]] - sentences[b - 1])
-                )
-                if d < best[0]:
-                    best = (d, g)
+        for a, b, g in runs[max(k - 2, 0) : k + 2]:  # runs do not overlap: look next door
+            d = a - seg[1] if seg[1] <= a else seg[0] - b if b <= seg[0] else 0
+            d += 1000 * min(
+                abs(sentences[seg[0]] - sentences[a]), abs(sentences[seg[0]] - sentences[b - 1])
+            )
+            if d < best[0]:
+                best = (d, g)
         return best
 
     source: dict[int, tuple[int, tuple[int, int]]] = {}
@@ -400,9 +404,9 @@ def decode(
             if g not in table or d < table[g][0]:
                 table[g] = (d, seg)
     out = []
-    for g, runs in enumerate(groups):
-        frags = tuple((spans[a][0], spans[b - 1][1]) for a, b in runs)
-        ps = [probs[i] for a, b in runs for i in range(a, b)]
+    for g, group in enumerate(groups):
+        frags = tuple((spans[a][0], spans[b - 1][1]) for a, b in group)
+        ps = [probs[i] for a, b in group for i in range(a, b)]
         src = source.get(g)
         cu = cue.get(g)
         out.append(
