@@ -35,6 +35,7 @@ from importlib import resources
 from pathlib import Path
 
 from analysis.quotes import rules
+from analysis.quotes.marks import QUOTE_CHARS, quote_spans
 
 __all__ = [
     "LABELS",
@@ -56,7 +57,7 @@ _TOKEN = re.compile(r"\w+(?:[’'.-]\w+)*|[^\w\s]")
 _LINE = re.compile(r"[^\n]+")
 _BUCKETS = (1 << 18) - 1
 _SENT_END = frozenset(".!?")
-_QUOTE_CHARS = rules._QUOTE_CHARS
+_QUOTE_CHARS = QUOTE_CHARS
 _CUE_WORDS = rules._VERB_WORDS | rules._NOUN_CUES
 _TITLES = rules._TITLES
 _PRONOUNS = rules._PRONOUNS
@@ -153,7 +154,7 @@ def _line_items(
     spans = [m.span() for m in _TOKEN.finditer(text, start, end)]
     words = [text[s:e] for s, e in spans]
     n = len(words)
-    quotes = rules._quote_spans(text, start, end)
+    quotes = quote_spans(text, start, end)
     # quotation state per token
     qstate = ["o"] * n
     qi = 0

@@ -57,12 +57,15 @@ punctuation. A noun cue before a relative "that" ("the claim that he made") is m
 from __future__ import annotations
 
 import bisect
-import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from analysis.lexicons import load_lexicon, load_lines
+from analysis.quotes.marks import _DOUBLE_MARK, _QUOTE_CHARS, _SPACE
+from analysis.quotes.marks import quote_spans as _quote_spans
+from analysis.quotes.tokens import Tok as _Tok
+from analysis.quotes.tokens import tokens as _tokens
 from analysis.segment import Span, split_paragraphs, split_sentences
 
 __all__ = ["Quote", "extract_quotes"]
@@ -157,96 +160,11 @@ _BASE_FORMS = frozenset(line.split()[0].lower() for line in load_lines("reportin
 _TRIGGER_WORDS = _VERB_WORDS | _NOUN_CUES
 
 # ---------------------------------------------------------------------------------------
-# quotation marks
+# punctuation (quotation marks: marks.py; tokens: tokens.py)
 
-_MARKS = re.compile(r"''|``|[\"“”«»„‟‹›‘’']")
-_DOUBLE_OPEN = frozenset({"“", "«", "„", "``", "‹"})
-_DOUBLE_CLOSE = frozenset({"”", "»", "‟", "›"})
-_DOUBLE_BOTH = frozenset({'"', "''"})
-_QUOTE_CHARS = frozenset("\"'“”‘’«»„‟‹›`")
-_DOUBLE_MARK = re.compile(r"[\"“”‘«»„‟‹›`]|''")  # quotation marks other than apostrophes
-_TOKEN = re.compile(r"\w[\w’'.-]*\w|\w|[^\w\s]")
-_SPACE = frozenset(" \t\r\n\u00a0")
 _MARK_CHARS = " \t\r\n\u00a0,.!?;:—―\"'“”‘’«»„‟‹›`"
 _DASHES = frozenset({"―", "—", "--", "–"})
 _SENT_END = frozenset(".!?")
-
-
-def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
-    """Paired quotation marks in ``text[start:end]`` as (content_start, content_end, closed)."""
-    spans: list[tuple[int, int, bool]] = []
-    opened: re.Match[str] | None = None
-    single: re.Match[str] | None = None
-    for m in _MARKS.finditer(text, start, end):
-        mark = m.group()
-        if mark in ("‘", "’", "'"):
-            if opened is not None:
-                continue
-            before = text[m.start() - 1] if m.start() > start else " "
-            after = text[m.end()] if m.end() < end else " "
-            if single is None:
-                if (before in _SPACE or before in "([—-") and after.isalnum():
-                    single = m
-            elif not before.isspace() and not after.isalnum():
-                if m.start() > single.end():
-                    spans.append((single.end(), m.start(), True))
-                single = None
-            continue
-        if opened is None:
-            if mark in _DOUBLE_OPEN or mark in _DOUBLE_BOTH:
-                opened, single = m, None
-            elif mark in _DOUBLE_CLOSE and m.start() == start:
-                opened, single = m, None  # a closing mark misused to open a paragraph
-        elif mark in _DOUBLE_CLOSE or mark in _DOUBLE_BOTH:
-            if m.start() > opened.end():
-                spans.append((opened.end(), m.start(), True))
-            opened = None
-    if opened is not None and end > opened.end():
-        spans.append((opened.end(), end, False))
-    spans.sort()
-    return spans
-
-
-# ---------------------------------------------------------------------------------------
-# tokens of one sentence
-
-
-class _Tok(tuple):
-    """One token: (start, end, text, lower-cased text, quoted), built at C speed as a tuple.
-
-    ``quoted`` is true inside a quotation and for the quotation marks themselves.
-    """
-
-    __slots__ = ()
-    start = property(operator.itemgetter(0))
-    end = property(operator.itemgetter(1))
-    text = property(operator.itemgetter(2))
-    low = property(operator.itemgetter(3))
-    quoted = property(operator.itemgetter(4))
-
-
-def _tokens(text: str, start: int, end: int, quotes: list[tuple[int, int, bool]]) -> list[_Tok]:
-    qi = bisect.bisect_left(quotes, start - 2, key=lambda q: q[1])
-    if qi == len(quotes) or quotes[qi][0] - 2 >= end:  # no quotation here: the fast path
-        return [
-            _Tok((m.start(), m.end(), w, w.lower(), False))
-            for m in _TOKEN.finditer(text, start, end)
-            for w in (m.group(),)
-        ]
-    toks = []
-    n = len(quotes)
-    for m in _TOKEN.finditer(text, start, end):
-        s, e = m.span()
-        while qi < n and quotes[qi][1] + 2 < s:
-            qi += 1
-        word = m.group()
-        quoted = False
-        if qi < n:
-            qs, qe = quotes[qi][0], quotes[qi][1]
-            # the marks themselves (one or two characters either side) count as quoted
-            quoted = (qs <= s and e <= qe) or (word in _QUOTE_CHARS and qs - 2 <= s and e <= qe + 2)
-        toks.append(_Tok((s, e, word, word.lower(), quoted)))
-    return toks
 
 
 def _is_cap(tok: _Tok) -> bool:
