@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -745,144 +746,219 @@ def _possessor(toks: list[_Tok], i: int) -> tuple[int, int] | None:
     return None
 
 
+@dataclass(slots=True)
+class CueState:
+    """What the cue rules of one sentence share while it is read left to right.
+
+    Attributes
+    ----------
+    found : list of (int, int, (int, int) or None, bool)
+        Cues so far: first token, end token, speaker token range, inverted.
+    open_after : bool
+        The last cue's reported clause runs on: later verbs belong to it.
+    title_case : bool or None
+        Whether the sentence is a title-case headline (computed when first needed).
+    """
+
+    found: list[tuple[int, int, tuple[int, int] | None, bool]]
+    open_after: bool = False
+    title_case: bool | None = None
+
+
+def according_to(toks: list[_Tok], i: int, state: CueState) -> int | None:
+    """``according to X``: X is the source, whichever side the content stands.
+
+    Example: "Clinton plans to visit, according to an aide." (the aide's attribution
+    replaces the verb cue before it).
+    """
+    if not (toks[i].low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to"):
+        return None
+    spk = _speaker_after(toks, i + 1, len(toks), any_noun=True)
+    if spk is None:
+        return i + 1
+    prev = toks[i - 1] if i else None
+    if state.open_after and prev is not None and prev.text == "," and state.found:
+        state.found.pop()
+        state.open_after = False
+    state.found.append((i, i + 2, spk, True))
+    return spk[1]
+
+
+def noun_cue(toks: list[_Tok], i: int, state: CueState) -> int | None:
+    """A noun with a "that" clause (``noun_cues.txt``): the possessor, else the subject.
+
+    Example: "Ann Lee's claim that taxes rose" / "The woman disputes the idea that ...".
+    """
+    t, n = toks[i], len(toks)
+    prev = toks[i - 1] if i else None
+    if not (
+        t.low in _NOUN_CUES
+        and not state.open_after  # "Critics mocked her claim that ...": the verb's content
+        and (t.low not in _VERBS or (prev is not None and _noun_lead(prev)))
+        and i + 2 < n
+        and toks[i + 1].low == "that"
+        and not toks[i + 1].quoted
+        and _opens_clause(toks[i + 2])
+    ):
+        return None
+    spk = _possessor(toks, i)
+    if spk is None and not state.found:
+        spk = _clause_subject(toks, i)
+    state.found.append((i, i + 1, spk, False))
+    state.open_after = True
+    return i + 1
+
+
+def opening_inverted_verb(toks: list[_Tok], i: int, state: CueState) -> int | None:
+    """A capitalised reporting verb opening the sentence, its speaker after it.
+
+    Example: 'Said Ellis: "..."' / 'Added Lee, "..."'.
+    """
+    t, n = toks[i], len(toks)
+    if not (i == 0 and t.low in _VERBS and t.text[0].isupper() and not t.low.endswith("ing")):
+        return None
+    spk = _speaker_after(toks, 0, n)
+    if (
+        spk is not None
+        and _is_cap(toks[spk[0]])
+        and spk[1] + 1 < n
+        and toks[spk[1]].text in ":,"
+        and toks[spk[1] + 1].quoted
+    ):
+        state.found.append((0, 1, spk, True))
+        return spk[1]
+    return i + 1
+
+
+def dash_signature(toks: list[_Tok], i: int, state: CueState) -> int | None:
+    """A dash after a quotation, a capitalised name after it.
+
+    Example: '"We will win." ― Marie Richards'.
+    """
+    prev = toks[i - 1] if i else None
+    if not (toks[i].text in _DASHES and prev is not None and prev.quoted):
+        return None
+    spk = _speaker_after(toks, i, len(toks))
+    if spk is not None and _is_cap(toks[spk[0]]):
+        state.found.append((i, i + 1, spk, True))
+        return spk[1]
+    return i + 1
+
+
+def reporting_verb(toks: list[_Tok], i: int, state: CueState) -> int | None:
+    """A listed reporting verb (or an unlisted one before "that" + subject) and its speaker.
+
+    Tried in order: a participle takes the subject of its clause (", adding that ...");
+    after a comma or quotation the speaker may follow the verb ("..., said Batchelder.");
+    else the speaker stands before it ("Marie Richards said", "a narrator in the ad
+    asks"); inside a reported clause only a new clause with its own subject counts
+    ("..., but he said").
+    """
+    t, n = toks[i], len(toks)
+    if not (t.low in _VERBS or _unlisted_cue(toks, i)):
+        return None
+    if not t.text[0].islower():
+        if state.title_case is None:
+            state.title_case = _title_case(toks)
+        if not _headline_verb(toks, i, state.title_case):
+            return None
+    found = state.found
+    prev = toks[i - 1] if i else None
+    if prev is not None and (
+        (prev.low in _DETERMINERS and prev.low not in _QUANTIFIERS)
+        or prev.low.endswith(("'s", "’s"))
+    ):
+        return i + 1
+    p = i - 1
+    while p > 0 and (toks[p].low in _FILLERS or _is_adverb(toks[p])):
+        p -= 1  # ", even suggesting", "and later added"
+    lead = toks[p] if i else None
+    after_comma = lead is not None and (
+        lead.text == "," or (lead.quoted and p > 0 and toks[p - 1].text == ",")
+    )  # '..., adding' or '"...," adding'
+    participle = lead is not None and (
+        (t.low.endswith("ing") and (after_comma or lead.low in _ING_LEADS))
+        or lead.low in ("and", "but")
+    )
+    if participle:
+        spk = found[-1][2] if found else _clause_subject(toks, i)
+        if spk is None and not found:
+            spk = _subject_after_comma(toks, i)  # "After saying ..., she was"
+        if spk is not None or found:
+            found.append((i, i + 1, spk, False))
+            state.open_after = True
+        return i + 1
+    after_cue = prev is not None and found and found[-1][1] == i - 1
+    if prev is not None and (prev.quoted or prev.text == ",") and not after_cue:
+        # "..., said Batchelder." / "“...,” says the report, “...”"; not the content
+        # of a cue right before ("X, he said, celebrated ...")
+        spk = _speaker_after(toks, i, n)
+        if spk is not None and (spk[1] >= n - 1 or toks[spk[1]].text == ","):
+            found.append((i, i + 1, spk, True))
+            return spk[1]
+    spk = None
+    quote_follows = i + 2 < n and toks[i + 1].text in ",:" and toks[i + 2].quoted
+    if not t.low.endswith("ing") or (prev is not None and prev.low in _BE) or quote_follows:
+        spk = _speaker_before(toks, i, 0)
+    if state.open_after and spk is not None:
+        # inside a reported clause only a new clause with its own subject counts:
+        # "..., but he said", "which he said", "and Democrats accused"
+        lead = toks[spk[0] - 1] if spk[0] else None
+        coordinated = (
+            lead is not None
+            and lead.low in ("and", "or")
+            and spk[0] >= 2
+            and toks[spk[0] - 2].text != ","
+            and toks[spk[0]].low not in _SUBJECT_PRONOUNS
+        )  # "shootings and protests demands": one noun phrase, not a new clause
+        if lead is None or coordinated or not (lead.text in ",;—―" or lead.low in _NESTED_LEADS):
+            return i + 1
+    if spk is not None:
+        found.append((i, i + 1, spk, False))
+        state.open_after = True
+        return i + 1
+    if prev is not None and (prev.quoted or prev.text == ","):
+        spk = _speaker_after(toks, i, n)
+        if spk is not None:
+            found.append((i, i + 1, spk, True))
+            return spk[1]
+    return i + 1
+
+
+CUE_RULES: tuple[Callable[[list[_Tok], int, CueState], int | None], ...] = (
+    according_to,
+    noun_cue,
+    opening_inverted_verb,
+    dash_signature,
+    reporting_verb,
+)
+"""The cue patterns, tried in this order at every unquoted token of a sentence.
+
+A rule returns None when its pattern does not start at the token (the next rule is
+tried), else the index to read on from (having recorded any cue in ``state.found``).
+To add a pattern ("Per X, ..."): write one function like these, with a docstring and an
+example, put it in this tuple before the rules it must win over, and add a row to the
+hand-checked table in ``tests/test_quotes.py``.
+"""
+
+
 def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None, bool]]:
     """Cues of one sentence as (first token, end token, speaker token range, inverted)."""
+    state = CueState([])
     n = len(toks)
-    found: list[tuple[int, int, tuple[int, int] | None, bool]] = []
-    open_after = False  # a cue whose reported clause runs on: later verbs belong to it
-    title_case: bool | None = None  # computed when a capitalised verb first needs it
     i = 0
     while i < n:
-        t = toks[i]
-        if t.quoted:
+        if toks[i].quoted:
             i += 1
             continue
-        prev = toks[i - 1] if i else None
-        if t.low == "according" and i + 1 < n and toks[i + 1].low == "to":
-            spk = _speaker_after(toks, i + 1, n, any_noun=True)
-            if spk is not None:
-                if open_after and prev is not None and prev.text == "," and found:
-                    # "Clinton plans to visit, according to an aide": the aide is the source
-                    found.pop()
-                    open_after = False
-                found.append((i, i + 2, spk, True))
-                i = spk[1]
-                continue
-        elif (
-            t.low in _NOUN_CUES
-            and not open_after  # "Critics mocked her claim that ...": the verb's content
-            and (t.low not in _VERBS or (prev is not None and _noun_lead(prev)))
-            and i + 2 < n
-            and toks[i + 1].low == "that"
-            and not toks[i + 1].quoted
-            and _opens_clause(toks[i + 2])
-        ):
-            # "his claim that ...", "the allegation that ...": the possessor is the source
-            spk = _possessor(toks, i)
-            if spk is None and not found:
-                spk = _clause_subject(toks, i)  # "The woman disputes the idea that ..."
-            found.append((i, i + 1, spk, False))
-            open_after = True
+        for rule in CUE_RULES:
+            nxt = rule(toks, i, state)
+            if nxt is not None:
+                i = nxt
+                break
+        else:
             i += 1
-            continue
-        elif i == 0 and t.low in _VERBS and t.text[0].isupper() and not t.low.endswith("ing"):
-            # 'Said Ellis: "..."' / 'Added Lee, "..."': an inverted cue opening the sentence
-            spk = _speaker_after(toks, 0, n)
-            if (
-                spk is not None
-                and _is_cap(toks[spk[0]])
-                and spk[1] + 1 < n
-                and toks[spk[1]].text in ":,"
-                and toks[spk[1] + 1].quoted
-            ):
-                found.append((0, 1, spk, True))
-                i = spk[1]
-                continue
-            i += 1
-            continue
-        elif t.text in _DASHES and prev is not None and prev.quoted:
-            spk = _speaker_after(toks, i, n)
-            if spk is not None and _is_cap(toks[spk[0]]):
-                found.append((i, i + 1, spk, True))
-                i = spk[1]
-                continue
-        elif (t.low in _VERBS or _unlisted_cue(toks, i)) and (
-            t.text[0].islower()
-            or _headline_verb(
-                toks, i, title_case := _title_case(toks) if title_case is None else title_case
-            )
-        ):
-            if prev is not None and (
-                (prev.low in _DETERMINERS and prev.low not in _QUANTIFIERS)
-                or prev.low.endswith(("'s", "’s"))
-            ):
-                i += 1
-                continue
-            p = i - 1
-            while p > 0 and (toks[p].low in _FILLERS or _is_adverb(toks[p])):
-                p -= 1  # ", even suggesting", "and later added"
-            lead = toks[p] if i else None
-            after_comma = lead is not None and (
-                lead.text == "," or (lead.quoted and p > 0 and toks[p - 1].text == ",")
-            )  # '..., adding' or '"...," adding'
-            participle = lead is not None and (
-                (t.low.endswith("ing") and (after_comma or lead.low in _ING_LEADS))
-                or lead.low in ("and", "but")
-            )
-            if participle:
-                spk = found[-1][2] if found else _clause_subject(toks, i)
-                if spk is None and not found:
-                    spk = _subject_after_comma(toks, i)  # "After saying ..., she was"
-                if spk is not None or found:
-                    found.append((i, i + 1, spk, False))
-                    open_after = True
-                i += 1
-                continue
-            after_cue = prev is not None and found and found[-1][1] == i - 1
-            if prev is not None and (prev.quoted or prev.text == ",") and not after_cue:
-                # "..., said Batchelder." / "“...,” says the report, “...”"; not the content
-                # of a cue right before ("X, he said, celebrated ...")
-                spk = _speaker_after(toks, i, n)
-                if spk is not None and (spk[1] >= n - 1 or toks[spk[1]].text == ","):
-                    found.append((i, i + 1, spk, True))
-                    i = spk[1]
-                    continue
-            spk = None
-            quote_follows = i + 2 < n and toks[i + 1].text in ",:" and toks[i + 2].quoted
-            if not t.low.endswith("ing") or (prev is not None and prev.low in _BE) or quote_follows:
-                spk = _speaker_before(toks, i, 0)
-            if open_after and spk is not None:
-                # inside a reported clause only a new clause with its own subject counts:
-                # "..., but he said", "which he said", "and Democrats accused"
-                lead = toks[spk[0] - 1] if spk[0] else None
-                coordinated = (
-                    lead is not None
-                    and lead.low in ("and", "or")
-                    and spk[0] >= 2
-                    and toks[spk[0] - 2].text != ","
-                    and toks[spk[0]].low not in _SUBJECT_PRONOUNS
-                )  # "shootings and protests demands": one noun phrase, not a new clause
-                if (
-                    lead is None
-                    or coordinated
-                    or not (lead.text in ",;—―" or lead.low in _NESTED_LEADS)
-                ):
-                    spk = None
-                    i += 1
-                    continue
-            if spk is not None:
-                found.append((i, i + 1, spk, False))
-                open_after = True
-                i += 1
-                continue
-            if prev is not None and (prev.quoted or prev.text == ","):
-                spk = _speaker_after(toks, i, n)
-                if spk is not None:
-                    found.append((i, i + 1, spk, True))
-                    i = spk[1]
-                    continue
-        i += 1
-    return found
+    return state.found
 
 
 _WORD = re.compile(r"\w+")
