@@ -1,4 +1,4 @@
-"""Tests of analysis.evaluate: the scoring rules, worked by hand, and parity with score.py."""
+"""Tests of analysis.evaluation.quotes: the scoring rules, worked by hand, and parity with score.py."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""Text -> quotes: direct, mixed and reported speech with their speaker and cue.
+"""The rules: direct, mixed and reported speech with their speaker and cue.
 
-The extractor is a set of rules over quotation marks, sentences and word lists in
+``extract_quotes(text, method="rules")`` (:mod:`analysis.quotes.extract`) runs them alone;
+the default adds the trained tagger's finds (:mod:`analysis.quotes.model`). The rules are
+a set of rules over quotation marks, sentences and word lists in
 ``analysis/lexicons`` (reporting verbs, titles, pronouns, closed word classes); it needs no
 parser or model, and its time is linear in the length of the text.
 
@@ -13,7 +15,8 @@ How it works
 2. Sentences come from :func:`analysis.segment.split_sentences`, also cut where a sentence
    ends and a curly quotation opens; pieces that break inside a quotation or start in lower
    case (``"Why?" he asked.``) are merged back.
-3. In a sentence, a reporting verb outside quotation marks (``reporting_verbs.txt``) is a
+3. In a sentence, the cue patterns of :data:`CUE_RULES` are tried in order at each
+   token outside quotation marks. A reporting verb outside quotation marks (``reporting_verbs.txt``) is a
    cue when a speaker stands next to it: read backwards from the verb over auxiliaries,
    adverbs, date phrases and parentheses (``Marie Richards said``, ``a narrator in the ad
    asks``, ``Rep. Jim Jordan (R-Ohio), an oversight panel member, said``, ``who said``),
@@ -37,7 +40,7 @@ How it works
    attribution sentence (``"A," said X, a consultant. "B."`` is two quotes, as the issue
    defines it; only a cue inside one sentence makes a split quote), or a quotation opening
    one of the next two paragraphs. PolNeAR joins the first case into one attribution;
-   :func:`analysis.evaluate.polnear_convention` converts for scoring.
+   :func:`analysis.evaluation.quotes.polnear_convention` converts for scoring.
    A quotation that is part of a clause (``The Department is "watching very carefully"
    for ...``) is ``"mixed"``; ``"direct"`` is a whole quoted utterance.
 6. Each mention is resolved to the most frequent full form of the name in the article
@@ -51,7 +54,7 @@ by unlisted action verbs ("took Trump through", "is raising questions about"), n
 without a "that" clause ("allegations of fraud"), speakerless passives ("was accused
 of"), or whose speaker is far from the cue are missed; clause ends are guessed from
 punctuation. A noun cue before a relative "that" ("the claim that he made") is misread. See
-``python -m analysis.evaluate`` for measured precision and recall.
+``python -m analysis.evaluation.quotes`` for measured precision and recall.
 """
 
 from __future__ import annotations
