@@ -1,10 +1,10 @@
 """The rules: direct, mixed and reported speech with their speaker and cue.
 
 ``extract_quotes(text, method="rules")`` (:mod:`analysis.quotes.extract`) runs them alone;
-the default adds the trained tagger's finds (:mod:`analysis.quotes.model`). The rules are
-a set of rules over quotation marks, sentences and word lists in
-``analysis/lexicons`` (reporting verbs, titles, pronouns, closed word classes); it needs no
-parser or model, and its time is linear in the length of the text.
+the default adds the trained tagger's finds (:mod:`analysis.quotes.model`). The rules
+read quotation marks, sentences and word lists in ``analysis/lexicons`` (reporting verbs,
+titles, pronouns, closed word classes); they need no parser or model, and their time is
+linear in the length of the text.
 
 How it works
 ------------
