@@ -28,7 +28,7 @@ import bisect
 import json
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -292,19 +292,34 @@ def _line_items(
     return _Line(spans, items, sentence_ids)
 
 
-def article_items(text: str, rule_quotes: Sequence[rules.Quote]) -> list[_Line]:
-    """Token offsets and features for each line of ``text``, given the rules' quotes."""
+def article_items(text: str, rule_quotes: Sequence[rules.Quote]) -> Iterator[_Line]:
+    """Token offsets and features for each line of ``text``, given the rules' quotes.
+
+    Lines are made one at a time; a line of more than ``_MAX_LINE_TOKENS`` tokens (no real
+    paragraph has 500) is cut into pieces of that many tokens, each read on its own, so
+    memory stays bounded on runaway input.
+    """
     roles = _role_intervals(rule_quotes)
-    out = []
     for no, m in enumerate(_LINE.finditer(text)):
         s, e = m.span()
         if not text[s:e].strip():
             continue
-        line = _line_items(text, s, e, roles, no)
-        for a in range(0, len(line.spans), _MAX_LINE_TOKENS):
-            piece = slice(a, a + _MAX_LINE_TOKENS)
-            out.append(_Line(line.spans[piece], line.items[piece], line.sentences[piece]))
-    return out
+        for ps, pe in _pieces(text, s, e):
+            yield _line_items(text, ps, pe, roles, no)
+
+
+def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of a line, or of pieces of it of at most ``_MAX_LINE_TOKENS`` tokens."""
+    if end - start < _MAX_LINE_TOKENS:  # fewer characters than the limit: fewer tokens too
+        yield start, end
+        return
+    count = 0
+    for m in _TOKEN.finditer(text, start, end):
+        if count == _MAX_LINE_TOKENS:
+            yield start, m.start()
+            start, count = m.start(), 0
+        count += 1
+    yield start, end
 
 
 def gold_labels(spans: Sequence[tuple[int, int]], quotes: Sequence[dict]) -> list[str]:
