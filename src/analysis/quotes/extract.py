@@ -87,6 +87,10 @@ def _line_index(text: str) -> Callable[[int], int]:
 _NEWLINE = re.compile("\n")
 
 
+MAX_TAGGED_CHARS = 2_000_000
+"""Longer texts (no news article is; a dump or a runaway file is) get the rules alone: the
+tagger reads about 300,000 characters a second, the rules 2,000,000."""
+
 IDENTITY: dict = {"tagger": {}, "rules": {}}
 """A calibration table that leaves tag probabilities as they are (for fitting one)."""
 
@@ -114,7 +118,8 @@ def extract_quotes(
     list of Quote
         In text order. ``method`` names the rule or ``"model"``; ``confidence`` is the
         share of such quotes right on the development set (see the README's reliability
-        table). Never raises on odd text; time is linear in its length.
+        table). Never raises on odd text; time is linear in its length. A text longer
+        than :data:`MAX_TAGGED_CHARS` gets the rules alone.
 
     Examples
     --------
@@ -135,6 +140,8 @@ def extract_with(text: str, method: str, model_path: str | None, table: dict) ->
         rule_quotes = [replace(q, confidence=rates.get(q.method, overall)) for q in rule_quotes]
     if method == "rules" or not isinstance(text, str) or not text.strip():
         return rule_quotes
+    if len(text) > MAX_TAGGED_CHARS:
+        return rule_quotes  # runaway input: the rules alone (linear and 6 times faster)
     tagger = crf.load_tagger(model_path)
     curve = table["tagger"].get(method, {"x": [0.0, 1.0], "y": [0.0, 1.0]})
     drafts = _model_drafts(text, rule_quotes, tagger, (curve["x"], curve["y"]))
