@@ -605,7 +605,10 @@ def test_shared_sentence_scores_equal_each_string_scored_alone(wikinews_path):
                 getattr(expected, c) for c in pipeline.QUOTE_SENTIMENT
             ]
         n_quotes += len(result.quotes)
-        fragments = [f for quote in result.quotes for f in quote["fragments"]]
+        # the journalist / quoted split takes the counted quotes (confidence floor)
+        fragments = [
+            f for quote in result.quotes if quote["is_counted"] for f in quote["fragments"]
+        ]
         own, said = split_quoted(text, fragments)
         for prefix, string in (("", text), ("journalist_", own), ("quoted_", said)):
             if prefix == "quoted_" and not fragments:
