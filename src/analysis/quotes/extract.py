@@ -5,8 +5,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from analysis.quotes import model as crf
 from analysis.quotes import rules
@@ -24,7 +25,12 @@ in the quotes table with ``is_counted`` False and is left out of every count and
 gives the best F1 at overlap 0.8 and within 0.005 of the best at 0.3; see the README)."""
 
 
-def _model_drafts(text: str, rule_quotes: list[Quote], tagger, table) -> list[rules._Draft]:
+def _model_drafts(
+    text: str,
+    rule_quotes: list[Quote],
+    tagger: Any,
+    table: tuple[Sequence[float], Sequence[float]],
+) -> list[rules._Draft]:
     drafts: list[rules._Draft] = []
     line_of = _line_index(text)
     for att in crf.tag_article(text, rule_quotes, tagger):

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from analysis.quotes import rules
 from analysis.quotes.marks import QUOTE_CHARS, quote_spans
@@ -441,7 +442,7 @@ def _models_dir() -> Path:
 
 
 @lru_cache(maxsize=4)
-def load_tagger(path: str | None = None):
+def load_tagger(path: str | None = None) -> Any:
     """Open the shipped model (or ``path``) once; returns a ``pycrfsuite.Tagger``."""
     import pycrfsuite
 
@@ -480,7 +481,9 @@ def calibrate(p: float, table: tuple[Sequence[float], Sequence[float]]) -> float
     return float(y0 + (y1 - y0) * (p - x0) / (x1 - x0)) if x1 > x0 else float(y1)
 
 
-def tag_article(text: str, rule_quotes: Sequence[rules.Quote], tagger=None) -> list[Attribution]:
+def tag_article(
+    text: str, rule_quotes: Sequence[rules.Quote], tagger: Any = None
+) -> list[Attribution]:
     """Run the tagger over every line of ``text``; attributions in text order."""
     tagger = tagger or load_tagger()
     out: list[Attribution] = []
