@@ -11,6 +11,7 @@ from typing import Any
 
 from analysis.quotes import model as crf
 from analysis.quotes import rules
+from analysis.quotes.marks import quote_spans
 from analysis.quotes.rules import Quote
 
 __all__ = ["METHODS", "MIN_CONFIDENCE", "extract_quotes"]
@@ -34,7 +35,11 @@ def _model_drafts(
     drafts: list[rules._Draft] = []
     line_of = _line_index(text)
     for att in crf.tag_article(text, rule_quotes, tagger):
-        frags = [f for f in (_strip_marks(text, s, e) for s, e in att.fragments) if f[1] > f[0]]
+        frags = [
+            piece
+            for s, e in att.fragments
+            for piece in _within_quotations(text, *_strip_marks(text, s, e))
+        ]
         if not frags:
             continue
         line = line_of(frags[0][0])
@@ -82,6 +87,30 @@ def _strip_marks(text: str, s: int, e: int) -> tuple[int, int]:
     while e > s and text[e - 1] in _EDGE:
         e -= 1
     return s, e
+
+
+def _within_quotations(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A tagged content cut where it crosses a quotation's mark without holding both.
+
+    A content may hold whole quotations ('the plan was “crazy” and wrong') but not run
+    from inside one quotation out of it ('0”1“0' -> '0', '1', '0'): it is cut at the mark,
+    and each piece loses the marks and spaces at its edges.
+    """
+    if e <= s:
+        return []
+    start = text.rfind("\n", 0, s) + 1
+    end = text.find("\n", e)
+    cuts = [
+        qs if s < qs else qe
+        for qs, qe, _ in quote_spans(text, start, len(text) if end < 0 else end)
+        if qs < e and s < qe and (s < qs) != (e > qe)  # overlaps, holds one mark only
+    ]
+    if not cuts:
+        return [(s, e)]
+    bounds = [s, *sorted(cuts), e]
+    pieces = (_strip_marks(text, a, b) for a, b in itertools.pairwise(bounds))
+    # a stripped piece may now start inside a quotation it leaves: cut it again
+    return [f for a, b in pieces if b > a for f in _within_quotations(text, a, b)]
 
 
 def _line_index(text: str) -> Callable[[int], int]:
