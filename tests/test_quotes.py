@@ -588,3 +588,36 @@ def test_grammar_words_lines_are_named_classes():
     for line in load_lines("grammar_words"):
         name, colon, words = line.partition(":")
         assert colon and name.strip().isidentifier() and words.split(), line
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "cue", "speaker"),
+    [
+        ("according_to", "Clinton plans to visit, according to an aide.", "according", "aide"),
+        (
+            "noun_cue",
+            "There is no proof for Ann Lee’s claim that the vote was rigged.",
+            "claim",
+            "Ann Lee",
+        ),
+        ("opening_inverted_verb", "Said Ellis: “We will win.”", "Said", "Ellis"),
+        ("dash_signature", "“We will win.” ― Marie Richards", "―", "Marie Richards"),
+        ("reporting_verb", "Marie Richards said taxes rose.", "said", "Marie Richards"),
+    ],
+)
+def test_each_cue_rule_reads_its_example(rule, text, cue, speaker):
+    # the rule named fires at the cue word, and no rule before it in CUE_RULES does
+    from analysis.quotes import rules
+    from analysis.quotes.marks import quote_spans
+    from analysis.quotes.tokens import tokens
+
+    toks = tokens(text, 0, len(text), quote_spans(text, 0, len(text)))
+    i = next(k for k, t in enumerate(toks) if t.text == cue)
+    names = [r.__name__ for r in rules.CUE_RULES]
+    for earlier in rules.CUE_RULES[: names.index(rule)]:
+        assert earlier(toks, i, rules.CueState([])) is None, earlier.__name__
+    state = rules.CueState([])
+    assert getattr(rules, rule)(toks, i, state) is not None
+    ((start, _, spk, _),) = state.found
+    assert toks[start].text == cue
+    assert speaker in text[toks[spk[0]].start : toks[spk[1] - 1].end]
