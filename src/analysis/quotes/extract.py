@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -33,12 +33,26 @@ def _model_drafts(
     table: tuple[Sequence[float], Sequence[float]],
 ) -> list[rules._Draft]:
     drafts: list[rules._Draft] = []
-    line_of = _line_index(text)
+    breaks = [m.start() for m in _NEWLINE.finditer(text)]
+    spans_by_line: dict[int, list[tuple[int, int, bool]]] = {}
+
+    def line_of(pos: int) -> int:
+        return bisect.bisect_left(breaks, pos)
+
+    def line_quotes(pos: int) -> list[tuple[int, int, bool]]:
+        """The paired quotation marks of the line holding ``pos``, computed once a line."""
+        n = line_of(pos)
+        if n not in spans_by_line:
+            start = breaks[n - 1] + 1 if n else 0
+            end = breaks[n] if n < len(breaks) else len(text)
+            spans_by_line[n] = quote_spans(text, start, end)
+        return spans_by_line[n]
+
     for att in crf.tag_article(text, rule_quotes, tagger):
         frags = [
             piece
             for s, e in att.fragments
-            for piece in _within_quotations(text, *_strip_marks(text, s, e))
+            for piece in _within_quotations(text, s, e, line_quotes(s))
         ]
         if not frags:
             continue
@@ -89,34 +103,48 @@ def _strip_marks(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _within_quotations(text: str, s: int, e: int) -> list[tuple[int, int]]:
+def _within_quotations(
+    text: str, s: int, e: int, quotes: list[tuple[int, int, bool]]
+) -> list[tuple[int, int]]:
     """A tagged content cut where it crosses a quotation's mark without holding both.
 
     A content may hold whole quotations ('the plan was “crazy” and wrong') but not run
     from inside one quotation out of it ('0”1“0' -> '0', '1', '0'): it is cut at the mark,
-    and each piece loses the marks and spaces at its edges.
+    and each piece loses the marks and spaces at its edges. ``quotes`` are the paired
+    quotation marks of the content's line (:func:`analysis.quotes.marks.quote_spans`).
+    One pass over the quotations the content overlaps.
     """
-    if e <= s:
-        return []
-    start = text.rfind("\n", 0, s) + 1
-    end = text.find("\n", e)
-    cuts = [
-        qs if s < qs else qe
-        for qs, qe, _ in quote_spans(text, start, len(text) if end < 0 else end)
-        if qs < e and s < qe and (s < qs) != (e > qe)  # overlaps, holds one mark only
-    ]
-    if not cuts:
-        return [(s, e)]
-    bounds = [s, *sorted(cuts), e]
-    pieces = (_strip_marks(text, a, b) for a, b in itertools.pairwise(bounds))
-    # a stripped piece may now start inside a quotation it leaves: cut it again
-    return [f for a, b in pieces if b > a for f in _within_quotations(text, a, b)]
+    s, e = _strip_marks(text, s, e)
+    pieces = []
+    k = _first_end_after(quotes, s)
+    for qs, qe, _ in quotes[k:]:
+        if qs >= e:
+            break
+        if qe <= s:
+            continue
+        if s < qs and e > qe:
+            continue  # the whole quotation, both marks, lies inside
+        cut = qs if s < qs else qe  # opens inside and ends in it / starts in it and runs on
+        if s < cut < e:
+            piece = _strip_marks(text, s, cut)
+            if piece[1] > piece[0]:
+                pieces.append(piece)
+            s, e = _strip_marks(text, cut, e)
+    if e > s:
+        pieces.append((s, e))
+    return pieces
 
 
-def _line_index(text: str) -> Callable[[int], int]:
-    """Offset -> number of its line (line breaks before it)."""
-    breaks = [m.start() for m in _NEWLINE.finditer(text)]
-    return lambda pos: bisect.bisect_left(breaks, pos)
+def _first_end_after(quotes: list[tuple[int, int, bool]], pos: int) -> int:
+    """Index of the first quotation that ends after ``pos`` (they are disjoint, in order)."""
+    lo, hi = 0, len(quotes)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if quotes[mid][1] <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 _NEWLINE = re.compile("\n")
