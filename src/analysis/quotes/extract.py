@@ -117,7 +117,8 @@ def _within_quotations(
     s, e = _strip_marks(text, s, e)
     pieces = []
     k = _first_end_after(quotes, s)
-    for qs, qe, _ in quotes[k:]:
+    for j in range(k, len(quotes)):  # from the first overlapping quotation: no copy, no skip
+        qs, qe, _ = quotes[j]
         if qs >= e:
             break
         if qe <= s:
