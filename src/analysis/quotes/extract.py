@@ -109,31 +109,44 @@ def _within_quotations(
     """A tagged content cut where it crosses a quotation's mark without holding both.
 
     A content may hold whole quotations ('the plan was “crazy” and wrong') but not run
-    from inside one quotation out of it ('0”1“0' -> '0', '1', '0'): it is cut at the mark,
-    and each piece loses the marks and spaces at its edges. ``quotes`` are the paired
-    quotation marks of the content's line (:func:`analysis.quotes.marks.quote_spans`).
-    One pass over the quotations the content overlaps.
+    from inside one quotation out of it ('0”1“0' -> '0', '1', '0'): the part inside the
+    quotation it starts in, the part inside the quotation it ends in, and what lies
+    between (marks and spaces at the cuts dropped) become separate fragments. ``quotes``
+    are the paired quotation marks of the content's line
+    (:func:`analysis.quotes.marks.quote_spans`); two binary searches, so linear overall.
     """
     s, e = _strip_marks(text, s, e)
-    pieces = []
+    if e <= s:
+        return []
     k = _first_end_after(quotes, s)
-    for j in range(k, len(quotes)):  # from the first overlapping quotation: no copy, no skip
-        qs, qe, _ = quotes[j]
-        if qs >= e:
-            break
-        if qe <= s:
-            continue
-        if s < qs and e > qe:
-            continue  # the whole quotation, both marks, lies inside
-        cut = qs if s < qs else qe  # opens inside and ends in it / starts in it and runs on
-        if s < cut < e:
-            piece = _strip_marks(text, s, cut)
-            if piece[1] > piece[0]:
-                pieces.append(piece)
-            s, e = _strip_marks(text, cut, e)
-    if e > s:
-        pieces.append((s, e))
-    return pieces
+    first = quotes[k] if k < len(quotes) and quotes[k][0] <= s else None
+    if first is not None and e <= first[1]:
+        return [(s, e)]  # inside one quotation
+    m = _first_end_after(quotes, e) if quotes else 0  # quotations ending at or before e: < m
+    last = quotes[m] if m < len(quotes) and s < quotes[m][0] < e else None
+    if last is None and m > 0 and quotes[m - 1][1] == e and s < quotes[m - 1][0]:
+        last = quotes[m - 1]  # ends right at a quotation's content end, its mark left out
+    if first is None and last is None:
+        return [(s, e)]
+    pieces = []
+    left, right = s, e
+    if first is not None:
+        pieces.append((s, first[1]))
+        left = first[1] + (2 if text.startswith("''", first[1]) else 1)
+    if last is not None:
+        right = last[0] - (2 if text[max(last[0] - 2, 0) : last[0]] in ("``", "''") else 1)
+    while left < right and text[left] in _SPACES:
+        left += 1
+    while right > left and text[right - 1] in _SPACES:
+        right -= 1
+    if right > left and any(c.isalnum() for c in text[left:right]):
+        pieces.append((left, right))
+    if last is not None:
+        pieces.append((last[0], e))
+    return [(a, b) for a, b in pieces if b > a]
+
+
+_SPACES = frozenset(" \t\r\n\u00a0")
 
 
 def _first_end_after(quotes: list[tuple[int, int, bool]], pos: int) -> int:
