@@ -81,6 +81,19 @@ def test_tables_hold_the_hand_read_quotes(tmp_path):
     assert pd.read_csv(out / "problems.csv").empty
 
 
+def test_min_confidence_lists_unsure_quotes_without_counting_them(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    out = tmp_path / "out"
+    args = ["analyze", str(corpus), "--out", str(out), "--quiet", "--jobs", "1"]
+    assert main([*args, "--min-confidence", "1.01"]) == 0  # no quote is that sure
+    quotes = pd.read_csv(out / "quotes.csv", keep_default_na=False)
+    assert len(quotes) >= 3  # the three quotations are still listed ...
+    assert not quotes["is_counted"].any()  # ... but none counts
+    articles = pd.read_csv(out / "articles.csv", keep_default_na=False)
+    assert articles["n_quotes"].tolist() == [0, 0, 0]
+    assert pd.read_csv(out / "speakers.csv").empty
+
+
 def test_bad_files_are_listed_and_the_rest_is_analysed(tmp_path, capsys):
     corpus = write_corpus(
         tmp_path / "corpus",

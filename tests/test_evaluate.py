@@ -1,4 +1,4 @@
-"""Tests of analysis.evaluate: the scoring rules, worked by hand, and parity with score.py."""
+"""Tests of analysis.evaluation.quotes: the scoring rules, worked by hand, and parity with score.py."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import json
 import pytest
 
 from analysis.errors import CorpusError, RecordFormatError
-from analysis.evaluate import (
+from analysis.evaluation.quotes import (
     check_case_study,
     evaluate_extractor,
+    evaluate_file,
     load_gold,
     main,
     polnear_convention,
@@ -120,6 +121,29 @@ def test_command_prints_both_thresholds(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "overlap 0.3: precision" in out and "overlap 0.8: precision" in out
     assert "speaker accuracy" in out and "recall direct" in out
+
+
+def test_evaluate_file_scores_any_gold_file_by_path(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(GOLD[0]) + "\n", encoding="utf-8")
+    # one exact prediction of the two gold quotes: precision 1, recall 1/2 at both thresholds
+    preds = [{"start": 57, "end": 68, "speaker": "x", "speaker_start": 42, "speaker_end": 45}]
+    loose, strict = evaluate_file(path, _fixed(preds))
+    assert (loose["threshold"], strict["threshold"]) == (0.3, 0.8)
+    assert (loose["precision"], loose["recall"], loose["speaker_acc"]) == (1.0, 0.5, 1.0)
+    assert strict["tp"] == 1
+    # the default extractor on the same file: "Officials said prices rose" is found
+    (default, _) = evaluate_file(path)
+    assert default["tp"] >= 1
+
+
+def test_gold_option_and_method_choice(tmp_path, capsys):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(GOLD[0]) + "\n", encoding="utf-8")
+    assert main(["--gold", str(path), "--method", "rules", "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [f["threshold"] for f in lines] == [0.3, 0.8]
+    assert lines[0]["gold"] == 2
 
 
 def test_command_reports_a_bad_file(tmp_path, capsys):

@@ -490,6 +490,24 @@ def test_article_results_survive_pickling(fake_stages):
     assert pickle.loads(pickle.dumps(result)) == result
 
 
+def test_quotes_under_the_confidence_floor_are_listed_but_not_counted():
+    # one rule quote ('"...," said X': confidence 0.93 on dev) in one article
+    table = pd.DataFrame(
+        {"article_id": ["a1"], "text": ["“We are confident,” said Marie Richards."]}
+    )
+    counted = analyze(table, sentiment=False)
+    assert counted.quotes["is_counted"].tolist() == [True]
+    assert counted.quotes["method"].tolist() == ["inverted_cue"]
+    assert counted.articles["n_quotes"].tolist() == [1]
+    assert counted.speakers["speaker"].tolist() == ["Marie Richards"]
+    strict = analyze(table, sentiment=False, min_confidence=0.99)
+    assert strict.quotes["is_counted"].tolist() == [False]
+    assert strict.quotes["speaker"].tolist() == ["Marie Richards"]  # still listed, profiled
+    assert strict.articles["n_quotes"].tolist() == [0]
+    assert strict.articles["n_speakers"].tolist() == [0]
+    assert strict.speakers.empty
+
+
 def test_every_wikinews_article_is_analysed(wikinews_path):
     records = [json.loads(line) for line in wikinews_path.read_text(encoding="utf-8").splitlines()]
     table = pd.DataFrame(
@@ -499,9 +517,10 @@ def test_every_wikinews_article_is_analysed(wikinews_path):
     assert results.problems.empty
     assert len(results.articles) == len(records) == 150
     quotes, speakers = results.quotes, results.speakers
-    # counts agree across the three tables
-    assert results.articles["n_quotes"].sum() == len(quotes)
-    assert speakers["n_quotes"].sum() == quotes["speaker"].notna().sum()
+    # counts agree across the three tables (quotes under the confidence floor count nowhere)
+    counted = quotes[quotes["is_counted"]]
+    assert results.articles["n_quotes"].sum() == len(counted)
+    assert speakers["n_quotes"].sum() == counted["speaker"].notna().sum()
     assert results.articles["n_speakers"].sum() == len(speakers)
     assert not speakers.duplicated(["article_id", "speaker"]).any()
     # every quote's fragments lie in its article, in order, and rebuild its text
@@ -591,7 +610,10 @@ def test_shared_sentence_scores_equal_each_string_scored_alone(wikinews_path):
                 getattr(expected, c) for c in pipeline.QUOTE_SENTIMENT
             ]
         n_quotes += len(result.quotes)
-        fragments = [f for quote in result.quotes for f in quote["fragments"]]
+        # the journalist / quoted split takes the counted quotes (confidence floor)
+        fragments = [
+            f for quote in result.quotes if quote["is_counted"] for f in quote["fragments"]
+        ]
         own, said = split_quoted(text, fragments)
         for prefix, string in (("", text), ("journalist_", own), ("quoted_", said)):
             if prefix == "quoted_" and not fragments:

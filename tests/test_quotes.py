@@ -1,4 +1,9 @@
-"""Tests of analysis.quotes: hand-checked sentences, the case study, and properties."""
+"""Tests of analysis.quotes: hand-checked sentences, the case study, and properties.
+
+The hand-checked sentence tables pin down the rules (``method="rules"``); the case study,
+odd inputs and properties hold for every method. The trained tagger has its own tests in
+``test_quotes_model.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.lexicons import load_lines
-from analysis.quotes import Quote, extract_quotes
+from analysis.quotes import METHODS, Quote, extract_quotes
+
+
+def rules_quotes(text: str) -> list[Quote]:
+    """The rules alone: what the hand-checked tables below were worked out for."""
+    return extract_quotes(text, method="rules")
+
 
 OWN_LEXICONS = [
     "reporting_verbs",
@@ -29,7 +40,7 @@ OWN_LEXICONS = [
 
 
 def _summary(text: str) -> list[tuple[str, str | None, str]]:
-    return [(q.text, q.speaker, q.kind) for q in extract_quotes(text)]
+    return [(q.text, q.speaker, q.kind) for q in rules_quotes(text)]
 
 
 @pytest.mark.parametrize(
@@ -130,7 +141,7 @@ def test_extract_quotes_hand_checked(text, expected):
 
 def test_split_quote_is_one_quote_with_two_fragments():
     text = "“We won,” he said, “and we will win again.”"
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     # pieces: "We won," at 1..8 and "and we will win again." at 20..42 (counted by hand)
     assert quote.fragments == ((1, 8), (20, 42))
     assert quote.text == "We won, and we will win again."
@@ -142,7 +153,7 @@ def test_split_quote_is_one_quote_with_two_fragments():
 
 def test_split_quote_after_an_adverbial():
     text = '"It will be fair," Tim Cole said at a rally in Cary, N.C., "but we will watch."'
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     # the two quoted pieces, marks excluded, located in the text
     first, second = "It will be fair,", "but we will watch."
     assert quote.fragments == (
@@ -156,7 +167,7 @@ def test_sentence_opening_with_a_quotation_continues_the_speaker():
     # the attribution sentence ends at "Cole.": the next sentence is a second quote by him,
     # partly quoted ("for the rich" is outside the marks), with no cue of its own
     text = "“It is tinkering,” said Al Cole. “It is no reform” for the rich."
-    first, second = extract_quotes(text)
+    first, second = rules_quotes(text)
     assert (first.text, first.speaker, first.kind) == ("It is tinkering,", "Al Cole", "direct")
     assert (second.text, second.speaker, second.kind) == (
         "It is no reform” for the rich",
@@ -170,7 +181,7 @@ def test_attribution_sentence_ending_before_a_quotation_gives_two_quotes():
     # issue 4: '"A," said X, a title. "B."' is two quotes by X; the period after the title
     # ends the attribution sentence, so "B." is no second fragment of "A,"
     text = "“We lost,” said Ann Lee, a coach at Hill College. “We will be back.”"
-    quotes = extract_quotes(text)
+    quotes = rules_quotes(text)
     assert [(q.text, q.fragments, q.speaker) for q in quotes] == [
         ("We lost,", ((1, 9),), "Ann Lee"),
         ("We will be back.", ((51, 67),), "Ann Lee"),
@@ -181,14 +192,14 @@ def test_attribution_sentence_ending_before_a_quotation_gives_two_quotes():
 def test_attribution_interrupting_one_sentence_is_one_split_quote():
     # the cue clause ends with a comma, so the sentence goes on: one quote, two fragments
     text = "“We lost,” said Ann Lee, a coach, “but we will be back.”"
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert [text[s:e] for s, e in quote.fragments] == ["We lost,", "but we will be back."]
 
 
 def test_verb_without_content_leaves_its_words_to_the_next_cue():
     # "continuing" is a listed verb with nothing reported after it; the whole clause before
     # ", he said" is what he said
-    (quote,) = extract_quotes("Those discussions are continuing, he said.")
+    (quote,) = rules_quotes("Those discussions are continuing, he said.")
     assert (quote.text, quote.speaker, quote.cue) == (
         "Those discussions are continuing",
         "he",
@@ -199,7 +210,7 @@ def test_verb_without_content_leaves_its_words_to_the_next_cue():
 def test_listed_verb_right_after_a_cue_comma_is_content_not_an_inverted_cue():
     # "celebrated" after "Mr. Bush said," starts the second piece of what Bush said
     text = "The museum, Mr. Bush said, celebrated several of his heroes."
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert [text[s:e] for s, e in quote.fragments] == [
         "The museum",
         "celebrated several of his heroes",
@@ -214,7 +225,7 @@ def test_clause_after_and_is_no_appositive_of_the_speaker():
         "It went badly with Republicans, and the meeting deteriorated from there, "
         "said one GOP source in the room."
     )
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert quote.speaker == "one GOP source"
     assert quote.text == "It went badly with Republicans, and the meeting deteriorated from there"
 
@@ -244,7 +255,7 @@ def test_clause_after_and_is_no_appositive_of_the_speaker():
     ],
 )
 def test_noun_cue_with_that_clause(text, expected):
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     mention = None if quote.speaker_start is None else text[quote.speaker_start : quote.speaker_end]
     assert (quote.text, quote.speaker, quote.cue, mention) == expected
 
@@ -269,30 +280,30 @@ def test_noun_cue_with_that_clause(text, expected):
     ],
 )
 def test_inverted_cue_opening_or_closing_a_sentence(text, expected):
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert (quote.text, quote.speaker, quote.cue) == expected
 
 
 def test_quantified_subjects_are_speakers():
     # "Nearly eight of 10 voters": the adverb before the number belongs to the subject;
     # "All" alone is the subject of "agreed", and no antecedent for a later "he"
-    (poll,) = extract_quotes("Nearly eight of 10 voters say they plan to tune in.")
+    (poll,) = rules_quotes("Nearly eight of 10 voters say they plan to tune in.")
     assert (poll.text, poll.speaker) == ("they plan to tune in", "Nearly eight of 10 voters")
     text = "“It is bad,” said Tom Burman. All agreed that taxes would rise. He said it was fine."
-    _, agreed, said = extract_quotes(text)
+    _, agreed, said = rules_quotes(text)
     assert (agreed.text, agreed.speaker) == ("that taxes would rise", "All")
     assert (said.text, said.speaker) == ("it was fine", "Tom Burman")
 
 
 def test_abbreviation_before_a_comma_is_no_sentence_end():
     text = "“We will override it,” Senator Mitch McConnell, R-Ky., said."
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert (quote.text, quote.speaker) == ("We will override it,", "Mitch McConnell")
 
 
 def test_quotation_after_a_participle_continues_the_direct_quote():
     text = "“We can win,” Ann Lee said, adding that polls had tightened. “We will win.”"
-    quotes = extract_quotes(text)
+    quotes = rules_quotes(text)
     # the participle is its own quote; the next sentence's quotation is a third quote by
     # the speaker of the direct quotation (a new sentence, so no fragment of the first)
     assert [q.text for q in quotes] == ["We can win,", "that polls had tightened", "We will win."]
@@ -302,7 +313,7 @@ def test_quotation_after_a_participle_continues_the_direct_quote():
 
 def test_lower_case_title_word_stays_in_the_speaker():
     text = '"Subpoenas are not optional," panel Chairman Jason Chaffetz said after the vote.'
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert quote.text == "Subpoenas are not optional,"
     assert text[quote.speaker_start : quote.speaker_end] == "panel Chairman Jason Chaffetz"
     assert quote.speaker == "Jason Chaffetz"  # title and lower-case lead dropped
@@ -310,14 +321,14 @@ def test_lower_case_title_word_stays_in_the_speaker():
 
 def test_split_quote_around_a_hearer():
     text = '"It is new," Schiff told Capital Download on Wednesday, "and it is troubling."'
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert [text[s:e] for s, e in quote.fragments] == ["It is new,", "and it is troubling."]
     assert quote.cue == "told"
 
 
 def test_interrupted_indirect_quote_is_split():
     text = "The economy, she said, is weak."
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert [text[s:e] for s, e in quote.fragments] == ["The economy", "is weak"]
 
 
@@ -327,7 +338,7 @@ def test_surname_and_pronoun_resolve_to_the_full_name():
         "“We will stay,” Richards said.\n\n"
         "“It is hard,” she added."
     )
-    quotes = extract_quotes(text)
+    quotes = rules_quotes(text)
     assert [q.speaker for q in quotes] == ["Marie Richards", "Marie Richards"]
     # the mention is the one next to the cue, not the full name
     assert [text[q.speaker_start : q.speaker_end] for q in quotes] == ["Richards", "she"]
@@ -335,7 +346,7 @@ def test_surname_and_pronoun_resolve_to_the_full_name():
 
 def test_relative_pronoun_resolves_to_its_antecedent():
     text = "Police came. The Chicago Police Department, which reported “2,521 incidents” this year."
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert text[quote.speaker_start : quote.speaker_end] == "which"
     assert (
         quote.speaker == "The Chicago Police Department"
@@ -344,13 +355,13 @@ def test_relative_pronoun_resolves_to_its_antecedent():
 
 def test_title_is_dropped_when_resolving():
     text = "Gen. Khalifa Haftar arrived.\n\n“We will win,” said Gen. Haftar."
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert quote.speaker == "Khalifa Haftar"
 
 
 def test_quote_paragraph_without_cue_continues_the_previous_speaker():
     text = "“We are ready,” said Ann Lee.\n\n“We have waited a long time.”"
-    quotes = extract_quotes(text)
+    quotes = rules_quotes(text)
     assert [(q.text, q.speaker) for q in quotes] == [
         ("We are ready,", "Ann Lee"),
         ("We have waited a long time.", "Ann Lee"),
@@ -360,25 +371,25 @@ def test_quote_paragraph_without_cue_continues_the_previous_speaker():
 
 def test_stage_direction_in_quotes_continues_nobody():
     text = "“We are ready,” said Ann Lee.\n\n“(CROSSTALK.)”"
-    assert [q.text for q in extract_quotes(text)] == ["We are ready,"]
+    assert [q.text for q in rules_quotes(text)] == ["We are ready,"]
 
 
 def test_quote_running_over_paragraphs_without_closing_mark():
     text = "Mr. Ode said: “We came early.\n\n“We left late.”"
-    quotes = extract_quotes(text)
+    quotes = rules_quotes(text)
     assert [q.text for q in quotes] == ["We came early.", "We left late."]
     assert all(q.speaker == "Ode" for q in quotes)
 
 
 def test_colon_before_quoted_paragraph():
     text = "The Daily Star reports:\n\n“Prices rose again in May.”"
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert (quote.text, quote.speaker) == ("Prices rose again in May.", "The Daily Star")
 
 
 def test_headline_colon_attribution():
     text = "Pence: Voters want change\n\nMore text here."
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert (quote.text, quote.speaker, quote.cue) == ("Voters want change", "Pence", ":")
 
 
@@ -390,23 +401,24 @@ def test_headline_colon_attribution():
 def test_quotation_mark_styles(mark_pair):
     left, right = mark_pair
     text = f"{left}It works,{right} said Ann Lee."
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert (quote.text, quote.speaker, quote.kind) == ("It works,", "Ann Lee", "direct")
 
 
 def test_single_curly_quotes_in_a_headline():
     text = "Sanders says Clinton must ‘get serious’ now."
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert quote.speaker == "Sanders"
     assert quote.text == "Clinton must ‘get serious’ now"
     assert quote.kind == "mixed"
 
 
-def test_case_study_gold_all_found_with_right_speaker(seed_text_path, seed_gold_path):
+@pytest.mark.parametrize("method", METHODS)
+def test_case_study_gold_all_found_with_right_speaker(seed_text_path, seed_gold_path, method):
     text = seed_text_path.read_text(encoding="utf-8")
     gold = json.loads(seed_gold_path.read_text(encoding="utf-8"))["quotes"]
     assert len(gold) == 9
-    quotes = extract_quotes(text)
+    quotes = extract_quotes(text, method=method)
     for g in gold:
         assert text[g["start"] : g["end"]] == g["text"]
         hits = [
@@ -423,7 +435,7 @@ def test_case_study_exact_direct_quotes(seed_text_path):
     # The Richards quote "They have made ... casualties," and Porter's two pieces,
     # offsets worked out from the file (UTF-8): 917..1047, 2100..2173 and 2241..2382.
     text = seed_text_path.read_text(encoding="utf-8")
-    by_start = {q.start: q for q in extract_quotes(text)}
+    by_start = {q.start: q for q in rules_quotes(text)}
     assert by_start[917].end == 1047
     assert by_start[917].kind == "direct"
     # Porter's attribution sentence ends at "Consulting." before the next quotation:
@@ -441,7 +453,7 @@ def test_case_study_kinds_agree_with_the_gold(seed_text_path, seed_gold_path):
     text = seed_text_path.read_text(encoding="utf-8")
     gold = json.loads(seed_gold_path.read_text(encoding="utf-8"))["quotes"]
     ours = {"partial": "mixed", "direct": "direct", "indirect": "indirect"}
-    quotes = extract_quotes(text)
+    quotes = rules_quotes(text)
     for g in gold:
         (hit,) = [q for q in quotes if q.start <= g["start"] < q.end]
         assert hit.kind == ours[g["kind"]], g["text"][:40]
@@ -451,7 +463,7 @@ def test_case_study_kinds_agree_with_the_gold(seed_text_path, seed_gold_path):
 def test_quotation_inside_a_clause_is_mixed():
     # the quotation is the predicate of "The Health Ministry is ...": part of a clause
     text = "The Health Ministry is “deeply concerned” about the fires."
-    (quote,) = extract_quotes(text)
+    (quote,) = rules_quotes(text)
     assert (quote.text, quote.speaker, quote.kind) == (
         "deeply concerned",
         "Health Ministry",
@@ -490,8 +502,9 @@ def test_quotation_inside_a_clause_is_mixed():
         "stray-marks",
     ],
 )
-def test_odd_input_never_raises(text):
-    quotes = extract_quotes(text)
+@pytest.mark.parametrize("method", METHODS)
+def test_odd_input_never_raises(text, method):
+    quotes = extract_quotes(text, method=method)
     _check_invariants(text, quotes)
 
 
@@ -504,9 +517,10 @@ def test_odd_input_never_raises(text):
 def test_pathological_megabyte_finishes_with_valid_spans(unit, attributed):
     # one paragraph of 1 MB; speed is measured in benchmarks/bench_quotes.py, not here
     text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
-    quotes = extract_quotes(text)
+    quotes = rules_quotes(text)
     _check_invariants(text, quotes)
     assert bool(quotes) == attributed  # quotations without any cue are nobody's
+    _check_invariants(text, extract_quotes(text))  # the tagger too (what it finds may differ)
 
 
 def _check_invariants(text: str, quotes: list[Quote]) -> None:
@@ -521,6 +535,8 @@ def _check_invariants(text: str, quotes: list[Quote]) -> None:
             assert 0 <= q.speaker_start < q.speaker_end <= len(text)
         if q.cue_start is not None:
             assert 0 <= q.cue_start < q.cue_end <= len(text)
+        assert 0.0 <= q.confidence <= 1.0
+        assert q.method
     assert [q.start for q in quotes] == sorted(q.start for q in quotes)
 
 
@@ -558,6 +574,7 @@ pieces = st.sampled_from(
 @given(st.lists(st.one_of(pieces, st.text(max_size=8)), max_size=40))
 def test_any_text_keeps_invariants(parts):
     text = "".join(parts)
+    _check_invariants(text, rules_quotes(text))
     _check_invariants(text, extract_quotes(text))
 
 
@@ -572,3 +589,36 @@ def test_grammar_words_lines_are_named_classes():
     for line in load_lines("grammar_words"):
         name, colon, words = line.partition(":")
         assert colon and name.strip().isidentifier() and words.split(), line
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "cue", "speaker"),
+    [
+        ("according_to", "Clinton plans to visit, according to an aide.", "according", "aide"),
+        (
+            "noun_cue",
+            "There is no proof for Ann Lee’s claim that the vote was rigged.",
+            "claim",
+            "Ann Lee",
+        ),
+        ("opening_inverted_verb", "Said Ellis: “We will win.”", "Said", "Ellis"),
+        ("dash_signature", "“We will win.” ― Marie Richards", "―", "Marie Richards"),
+        ("reporting_verb", "Marie Richards said taxes rose.", "said", "Marie Richards"),
+    ],
+)
+def test_each_cue_rule_reads_its_example(rule, text, cue, speaker):
+    # the rule named fires at the cue word, and no rule before it in CUE_RULES does
+    from analysis.quotes import rules
+    from analysis.quotes.marks import quote_spans
+    from analysis.quotes.tokens import tokens
+
+    toks = tokens(text, 0, len(text), quote_spans(text, 0, len(text)))
+    i = next(k for k, t in enumerate(toks) if t.text == cue)
+    names = [r.__name__ for r in rules.CUE_RULES]
+    for earlier in rules.CUE_RULES[: names.index(rule)]:
+        assert earlier(toks, i, rules.CueState([])) is None, earlier.__name__
+    state = rules.CueState([])
+    assert getattr(rules, rule)(toks, i, state) is not None
+    ((start, _, spk, _),) = state.found
+    assert toks[start].text == cue
+    assert speaker in text[toks[spk[0]].start : toks[spk[1] - 1].end]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import RecordFormatError
-from analysis.evaluate import score
+from analysis.evaluation.quotes import score
 from analysis.evaluation.wikinews_gold import (
     attribution_kind,
     load_wikinews_gold,

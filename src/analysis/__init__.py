@@ -58,8 +58,8 @@ _EXPORTS = {
     "speaker_sentiment": "analysis.sentiment",
     "lexicon_agreement": "analysis.sentiment",
     "largest_disagreements": "analysis.sentiment",
-    "load_gold": "analysis.evaluate",
-    "evaluate_extractor": "analysis.evaluate",
+    "load_gold": "analysis.evaluation.quotes",
+    "evaluate_extractor": "analysis.evaluation.quotes",
     "link_corpus": "analysis.pipeline",
     "correct_results": "analysis.pipeline",
     "find_corrections": "analysis.speakers",
@@ -142,7 +142,7 @@ if TYPE_CHECKING:
         wilson_interval,
     )
     from analysis.corpus import Corpus, iter_corpus, load_corpus, summarize_corpus
-    from analysis.evaluate import evaluate_extractor, load_gold
+    from analysis.evaluation.quotes import evaluate_extractor, load_gold
     from analysis.highlight import highlight_article
     from analysis.pipeline import (
         ArticleResult,

@@ -111,6 +111,9 @@ def _count_matrix(
         name: positions.index.get_indexer(getattr(results, name)["article_id"].astype("str"))
         for name in ("quotes", "speakers")
     }
+    if "is_counted" in results.quotes:  # quotes under the confidence floor count nowhere
+        counted = results.quotes["is_counted"].to_numpy(dtype=bool)
+        rows["quotes"] = np.where(counted, rows["quotes"], -1)
     for dimension in dimensions:
         k = len(CATEGORIES[dimension])
         for measure in measures:
@@ -532,7 +535,12 @@ def top_speakers(
         ``n_words``, ``share`` (of all quotes in the corpus, unattributed ones included).
     """
     speakers = _named_speakers(results, include_anonymous)
-    return rank_speakers(speaker_tally(speakers), total=len(results.quotes), by=by, n=n)
+    return rank_speakers(speaker_tally(speakers), total=n_counted(results.quotes), by=by, n=n)
+
+
+def n_counted(quotes: pd.DataFrame) -> int:
+    """Quotes that count: all, less those flagged under the confidence floor (``is_counted``)."""
+    return int(quotes["is_counted"].sum()) if "is_counted" in quotes else len(quotes)
 
 
 TALLY_COLUMNS = ["speaker_id", "speaker", "n_rows", "n_articles", "n_quotes", "n_words"]
@@ -670,7 +678,7 @@ def speaker_concentration(
         anonymous ones included), ``share`` (n_quotes / total; NaN without quotes).
     """
     ranked = top_speakers(results, n=0, include_anonymous=include_anonymous)
-    total = len(results.quotes)
+    total = n_counted(results.quotes)
     held = ranked["n_quotes"].to_numpy()
     rows = [
         {

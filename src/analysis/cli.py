@@ -34,6 +34,7 @@ from collections.abc import Iterator
 
 from analysis.corpus import DEFAULT_MAX_BYTES
 from analysis.errors import AnalysisError
+from analysis.quotes import MIN_CONFIDENCE
 
 ANALYZE_DESCRIPTION = """\
 Analyse a corpus: find the quotes, their speakers and kinds of source, score their tone,
@@ -91,6 +92,7 @@ def _analyze(args: argparse.Namespace) -> int:
                 max_bytes=args.max_bytes,
                 follow_links=args.follow_links,
                 sentiment=args.sentiment,
+                min_confidence=args.min_confidence,
                 progress=update,
                 country=args.country,
             )
@@ -160,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="articles analysed and written at a time (default: 500)",
     )
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
+    analyze.add_argument(
+        "--min-confidence",
+        type=float,
+        default=MIN_CONFIDENCE,
+        metavar="C",
+        help="quotes less sure than C (0-1) are listed but left out of counts and shares "
+        f"(default {MIN_CONFIDENCE}, chosen on the PolNeAR development set)",
+    )
     analyze.add_argument(
         "--force",
         action="store_true",

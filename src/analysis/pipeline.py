@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from analysis.errors import AnalysisError, DuplicateArticleError, RecordFormatError
-from analysis.quotes import extract_quotes
+from analysis.quotes import MIN_CONFIDENCE, extract_quotes
 from analysis.schema import (
     ARTICLE_SENTIMENT,
     COUNT_COLUMNS,
@@ -207,7 +207,11 @@ def _text(article: Mapping[str, Any]) -> str:
 
 
 def analyze_article(
-    article: Mapping[str, Any], *, sentiment: bool = True, strict: bool = False
+    article: Mapping[str, Any],
+    *,
+    sentiment: bool = True,
+    strict: bool = False,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> ArticleResult:
     """Analyse one article: its quotes, speakers, sources and (optionally) tone.
 
@@ -221,6 +225,9 @@ def analyze_article(
         Score each quote and the article (journalist's text vs quoted text).
     strict : bool, optional
         Raise when the analysis fails, instead of returning the failure as ``problem``.
+    min_confidence : float, optional
+        Quotes with a lower ``confidence`` stay in the quotes table (``is_counted``
+        False) but count in no speaker, article count or share.
 
     Returns
     -------
@@ -237,7 +244,7 @@ def analyze_article(
     """
     article = _as_mapping(article)
     try:
-        return _analyze(article, sentiment=sentiment)
+        return _analyze(article, sentiment=sentiment, min_confidence=min_confidence)
     except Exception as err:
         if strict:
             if isinstance(err, AnalysisError):
@@ -251,13 +258,16 @@ def analyze_article(
         )
 
 
-def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
+def _analyze(
+    article: Mapping[str, Any], *, sentiment: bool, min_confidence: float = MIN_CONFIDENCE
+) -> ArticleResult:
     text = _text(article)
     meta = _metadata(article)
     article_id = meta["article_id"]
     country = meta["country"]
     found = sorted(extract_quotes(text), key=lambda q: (q.start, q.end))
     names = article_speakers(text, found)
+    counted = [q.confidence >= min_confidence for q in found]
 
     by_speaker: dict[str, list[int]] = {}
     n_words = [count_words(q.text) for q in found]
@@ -267,6 +277,7 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
 
     speakers = []
     profiles = {}
+    speaker_ids = {}
     for name, indices in by_speaker.items():
         mentions = [
             (found[i].speaker_start, found[i].speaker_end)
@@ -276,20 +287,24 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
         profile = profile_speaker(text, name, mentions, country=country)
         profiles[name] = profile
         key = speaker_key(name) or name
+        speaker_ids[name] = f"{article_id}/{key}" if profile.is_anonymous else key
+        kept = [i for i in indices if counted[i]]  # speakers count counted quotes only
+        if not kept:
+            continue
         speakers.append(
             {
                 "article_id": article_id,
                 "speaker": name,
                 "speaker_key": key,
-                "n_quotes": len(indices),
-                "n_words": sum(n_words[i] for i in indices),
+                "n_quotes": len(kept),
+                "n_words": sum(n_words[i] for i in kept),
                 "description": profile.description,
                 "entity": profile.entity,
                 "source_type": profile.source_type,
                 "origin": profile.origin,
                 "gender": profile.gender,
                 "is_anonymous": profile.is_anonymous,
-                "speaker_id": f"{article_id}/{key}" if profile.is_anonymous else key,
+                "speaker_id": speaker_ids[name],
                 "aliases": name,
                 "gender_basis": profile.gender_basis,
                 "type_basis": _basis(profile.source_type),
@@ -298,7 +313,6 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
             }
         )
 
-    speakers_by_name = {row["speaker"]: row for row in speakers}
     quotes = []
     cache = _score_cache() if sentiment else None  # shared by the article, parts and quotes
     for i, quote in enumerate(found):
@@ -317,11 +331,14 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
             "speaker_start": quote.speaker_start,
             "speaker_end": quote.speaker_end,
             "cue": quote.cue,
+            "method": quote.method,
+            "confidence": quote.confidence,
+            "is_counted": counted[i],
             "source_type": "unknown" if profile is None else profile.source_type,
             "origin": "unknown" if profile is None else profile.origin,
             "gender": None if profile is None else profile.gender,
             "is_anonymous": None if profile is None else profile.is_anonymous,
-            "speaker_id": None if name is None else speakers_by_name[name]["speaker_id"],
+            "speaker_id": None if name is None else speaker_ids[name],
             "gender_basis": "" if profile is None else profile.gender_basis,
             "type_basis": "" if profile is None else _basis(profile.source_type),
             "origin_basis": "" if profile is None else _basis(profile.origin),
@@ -330,18 +347,18 @@ def _analyze(article: Mapping[str, Any], *, sentiment: bool) -> ArticleResult:
             row.update(_scores(quote.text, cache=cache))
         quotes.append(row)
 
-    kinds = [q.kind for q in found]
+    kinds = [q.kind for q, ok in zip(found, counted, strict=True) if ok]
     meta.update(
         n_chars=len(text),
-        n_quotes=len(found),
+        n_quotes=len(kinds),
         n_direct=kinds.count("direct"),
         n_mixed=kinds.count("mixed"),
         n_indirect=kinds.count("indirect"),
         n_speakers=len(speakers),
-        n_quote_words=sum(n_words),
+        n_quote_words=sum(n for n, ok in zip(n_words, counted, strict=True) if ok),
     )
     if sentiment:
-        fragments = [f for row in quotes for f in row["fragments"]]
+        fragments = [f for row in quotes if row["is_counted"] for f in row["fragments"]]
         meta.update(_article_scores(text, fragments, cache=cache))
     return ArticleResult(meta, tuple(quotes), tuple(speakers), scored=sentiment)
 
@@ -486,6 +503,13 @@ def link_corpus(results: Results) -> Results:
     quotes = results.quotes.drop(columns=SPEAKER_LINK_COLUMNS).merge(
         linked, on=["article_id", "speaker"], how="left", validate="many_to_one"
     )
+    # a quote below the confidence floor whose speaker has no counted quote has no speakers
+    # row: it keeps its own per-article values
+    unlinked = quotes["speaker"].notna().to_numpy() & ~quotes.set_index(
+        ["article_id", "speaker"]
+    ).index.isin(linked.set_index(["article_id", "speaker"]).index)
+    for column in SPEAKER_LINK_COLUMNS:
+        quotes.loc[unlinked, column] = results.quotes.loc[unlinked, column].to_numpy()
     quotes = quotes.assign(
         source_type=quotes["source_type"].fillna("unknown"),
         origin=quotes["origin"].fillna("unknown"),
@@ -589,6 +613,7 @@ def analyze(
     strict: bool = False,
     chunk_size: int = 2000,
     corrections: str | os.PathLike[str] | Sequence[Correction] | None = None,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> Results:
     """Analyse every article of a corpus.
 
@@ -608,6 +633,9 @@ def analyze(
         A speaker corrections file (``corrections.yaml``, see
         :func:`analysis.speakers.parse_corrections`), applied as the last step;
         :func:`analysis.speakers.find_corrections` finds the one of a corpus folder.
+    min_confidence : float, optional
+        Floor on ``Quote.confidence`` for what counts (:data:`MIN_CONFIDENCE`, chosen on
+        dev); quotes below it stay in ``quotes`` with ``is_counted`` False.
 
     Returns
     -------
@@ -632,7 +660,11 @@ def analyze(
     earlier = getattr(corpus, "problems", None)
     parts, chunk = [], []
     for record in iter_records(corpus):
-        chunk.append(analyze_article(record, sentiment=sentiment, strict=strict))
+        chunk.append(
+            analyze_article(
+                record, sentiment=sentiment, strict=strict, min_confidence=min_confidence
+            )
+        )
         if len(chunk) >= chunk_size:
             parts.append(combine(chunk, sentiment=sentiment))
             chunk = []

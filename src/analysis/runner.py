@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import functools
 import itertools
 import json
 import multiprocessing
@@ -60,6 +61,7 @@ from analysis.aggregate import (
     CATEGORIES,
     article_counts,
     balance_from_counts,
+    n_counted,
     rank_speakers,
     speaker_tally,
     tone_by_group,
@@ -76,6 +78,7 @@ from analysis.provenance import (
     package_version,
     run_date,
 )
+from analysis.quotes import MIN_CONFIDENCE
 from analysis.report import (
     ReportArticle,
     figure_png,
@@ -175,7 +178,10 @@ class RunSummary:
 
 
 def chunk_tables(
-    records: Sequence[Mapping[str, Any]], *, sentiment: bool = True
+    records: Sequence[Mapping[str, Any]],
+    *,
+    sentiment: bool = True,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> dict[str, pd.DataFrame]:
     """Analyse a chunk of article rows: its quotes, speakers, articles and failures.
 
@@ -185,7 +191,10 @@ def chunk_tables(
     never needs the quotes of the whole corpus in memory. Every table is sorted by
     ``article_id`` first.
     """
-    results = [analyze_article(record, sentiment=sentiment) for record in records]
+    results = [
+        analyze_article(record, sentiment=sentiment, min_confidence=min_confidence)
+        for record in records
+    ]
     tables = combine(results, sentiment=sentiment)
     failures = pd.DataFrame(
         [
@@ -205,11 +214,17 @@ def chunk_tables(
 
 
 def _analyze_chunk(
-    out: str, name: str, records: list[dict[str, Any]], hashes: list[str], sentiment: bool
+    out: str,
+    name: str,
+    records: list[dict[str, Any]],
+    hashes: list[str],
+    *,
+    sentiment: bool,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> dict[str, int]:
     """Worker: analyse one chunk and write its parts; return its counts."""
     folder = Path(out)
-    tables = chunk_tables(records, sentiment=sentiment)
+    tables = chunk_tables(records, sentiment=sentiment, min_confidence=min_confidence)
     tables["index"] = pd.DataFrame(
         {
             "article_id": pd.Series([str(r["article_id"]) for r in records], dtype="str"),
@@ -218,7 +233,7 @@ def _analyze_chunk(
     ).sort_values("article_id", kind="stable", ignore_index=True)
     for table in PART_TABLES:
         write_parquet_atomic(folder, f"parts/{name}-{table}.parquet", to_arrow(tables[table]))
-    return {"n_articles": len(records), "n_quotes": len(tables["quotes"])}
+    return {"n_articles": len(records), "n_quotes": n_counted(tables["quotes"])}
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -252,6 +267,7 @@ def run_corpus(
     max_bytes: int = DEFAULT_MAX_BYTES,
     follow_links: bool = False,
     sentiment: bool = True,
+    min_confidence: float = MIN_CONFIDENCE,
     progress: Callable[[int], None] | None = None,
     n_samples: int = REPORT_TEXTS,
     country: str | None = None,
@@ -280,6 +296,8 @@ def run_corpus(
         :func:`analysis.corpus.load_corpus`); without it each is a problem row.
     sentiment : bool, optional
         Score quotes and articles with TextBlob and VADER.
+    min_confidence : float, optional
+        Floor on quote confidence for what counts (see :func:`analysis.analyze`).
     progress : callable, optional
         Called with the number of articles of each chunk as it is analysed or reused.
     n_samples : int, optional
@@ -335,6 +353,7 @@ def run_corpus(
             jobs=jobs,
             chunk_size=chunk_size,
             sentiment=sentiment,
+            min_confidence=min_confidence,
             progress=progress,
             n_samples=n_samples,
             corrections=corrections,
@@ -356,6 +375,7 @@ def _run_locked(
     jobs: int | None,
     chunk_size: int,
     sentiment: bool,
+    min_confidence: float,
     progress: Callable[[int], None] | None,
     n_samples: int,
     settings_note: str,
@@ -363,7 +383,12 @@ def _run_locked(
 ) -> RunSummary:
     """:func:`run_corpus` once the output folder is locked for this process."""
     found = prepare_out_dir(out, force=force, corpus=corpus, replace=replace)
-    settings = {"sentiment": sentiment, "code": code_fingerprint(), "parts": PARTS_VERSION}
+    settings = {
+        "sentiment": sentiment,
+        "min_confidence": min_confidence,
+        "code": code_fingerprint(),
+        "parts": PARTS_VERSION,
+    }
     manifest = _start_manifest(found, settings, corpus_id(corpus))
     if found is not None:  # a folder of the user's (--force) keeps every file it holds
         remove_temporaries(out)
@@ -376,7 +401,8 @@ def _run_locked(
     pending = scan.pending(items, chunk_size, n_samples, progress)
     jobs = max(1, jobs or os.cpu_count() or 1)
     n_analysed = 0
-    for number, records, hashes, lost in _map_chunks(pending, out, jobs, sentiment, manifest):
+    work = functools.partial(_analyze_chunk, sentiment=sentiment, min_confidence=min_confidence)
+    for number, records, hashes, lost in _map_chunks(pending, out, jobs, work, manifest):
         if lost:
             scan.lost(records, lost)
         else:
@@ -541,10 +567,11 @@ def _map_chunks(
     chunks: Iterator[tuple[list[dict[str, Any]], list[str]]],
     out: Path,
     jobs: int,
-    sentiment: bool,
+    work: Callable[..., dict[str, int]],
     manifest: Mapping[str, Any],
 ) -> Iterator[tuple[int, list[dict[str, Any]], list[str], str]]:
-    """Analyse chunks (in a pool when ``jobs > 1``); yield each in corpus order.
+    """Analyse chunks with ``work`` (:func:`_analyze_chunk` with the run's settings; in a pool
+    when ``jobs > 1``); yield each in corpus order.
 
     Yields ``(number, records, hashes, lost)``: chunks are numbered from
     ``manifest["next_chunk"]``, and a chunk is yielded once its parts are written, with
@@ -557,7 +584,7 @@ def _map_chunks(
     if jobs == 1:
         for records, hashes in chunks:
             number = next(numbers)
-            _analyze_chunk(str(out), f"c{number:06d}", records, hashes, sentiment)
+            work(str(out), f"c{number:06d}", records, hashes)
             yield number, records, hashes, ""
         return
     queue: collections.deque[tuple[int, list, list, concurrent.futures.Future | None]]
@@ -567,18 +594,16 @@ def _map_chunks(
         for records, hashes in chunks:
             number = next(numbers)
             try:
-                future = pool.submit(
-                    _analyze_chunk, str(out), f"c{number:06d}", records, hashes, sentiment
-                )
+                future = pool.submit(work, str(out), f"c{number:06d}", records, hashes)
             except concurrent.futures.process.BrokenProcessPool:  # a worker died meanwhile
                 future = None
             queue.append((number, records, hashes, future))
             while queue and (len(queue) >= 2 * jobs or queue[-1][3] is None):
-                if (yield from _finish_first(queue, out, sentiment)):
+                if (yield from _finish_first(queue, out, work)):
                     pool.shutdown(wait=True, cancel_futures=True)
                     pool = _worker_pool(jobs)
         while queue:
-            yield from _finish_first(queue, out, sentiment)
+            yield from _finish_first(queue, out, work)
     finally:
         for *_, future in queue:
             if future is not None:
@@ -587,7 +612,7 @@ def _map_chunks(
 
 
 def _finish_first(
-    queue: collections.deque, out: Path, sentiment: bool
+    queue: collections.deque, out: Path, work: Callable[..., dict[str, int]]
 ) -> Iterator[tuple[int, list[dict[str, Any]], list[str], str]]:
     """Wait for the first chunk in ``queue`` and yield it; return True if the pool broke.
 
@@ -609,9 +634,7 @@ def _finish_first(
                     yield number, records, hashes, ""
                     continue
                 alone = alone or _worker_pool(1)
-                again = alone.submit(
-                    _analyze_chunk, str(out), f"c{number:06d}", records, hashes, sentiment
-                )
+                again = alone.submit(work, str(out), f"c{number:06d}", records, hashes)
                 try:
                     again.result()
                 except concurrent.futures.process.BrokenProcessPool:

@@ -935,7 +935,15 @@ def _relinked(
         value_set = pa.array(dropped, type=table["quote_id"].type)
         gone = pc.is_in(table["quote_id"], value_set=value_set).to_numpy(zero_copy_only=False)
         keys.loc[gone, "speaker"] = None
-    new = keys.merge(lookup, on=_KEYS, how="left", validate="many_to_one")
+    new = keys.merge(lookup, on=_KEYS, how="left", validate="many_to_one", indicator=True)
+    # a quote below the confidence floor whose speaker has no counted quote has no speakers
+    # row: it keeps its own per-article values (as in analysis.pipeline.link_corpus)
+    own = ((new.pop("_merge") == "left_only") & keys["speaker"].notna()).to_numpy()
+    if own.any():
+        before = table.select(list(copied)).to_pandas()
+        for name in copied:
+            new[name] = new[name].astype(object)
+            new.loc[own, name] = before.loc[own, name].astype(object).to_numpy()
     new = new.assign(
         source_type=new["source_type"].astype(object).fillna("unknown"),
         origin=new["origin"].astype(object).fillna("unknown"),
@@ -980,7 +988,8 @@ def _add_counts(
     columns = {"article_id": pd.Series(dtype="str"), "n_words": pd.Series(dtype="int64")}
     none = pd.DataFrame({**columns, **{d: pd.Series(dtype="object") for d in DIMENSIONS}})
     if quotes is not None:
-        frame = quotes.select(["article_id", "n_words", *DIMENSIONS]).to_pandas()
+        counted = ["is_counted"] if "is_counted" in quotes.column_names else []
+        frame = quotes.select(["article_id", "n_words", *DIMENSIONS, *counted]).to_pandas()
         tables = {"quotes": frame, "speakers": none}
     else:
         frame = speakers

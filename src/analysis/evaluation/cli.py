@@ -12,7 +12,7 @@ be read).
 - ``evaluate sources LABELS.csv ARTICLES.jsonl [--given-speakers] [--split S] [--errors]``:
   the source profiles against hand labels (``tests/data/source_labels/labels.csv`` and
   ``../shared/corpus-candidates/articles.jsonl``).
-- ``evaluate sentiment GOLD.jsonl``: TextBlob and VADER against human sentiment labels
+- ``evaluate sentiment GOLD.jsonl``: TextBlob, VADER and the tone model against human sentiment labels
   (``../shared/eval/sentiment_dev.jsonl``).
 """
 
@@ -23,7 +23,7 @@ import importlib
 from pathlib import Path
 
 ENTRY_POINTS = {
-    "quotes": "analysis.evaluate",
+    "quotes": "analysis.evaluation.quotes",
     "sources": "analysis.evaluation.sources",
     "sentiment": "analysis.evaluation.sentiment",
 }

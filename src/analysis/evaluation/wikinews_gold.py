@@ -4,11 +4,11 @@ The gold file (``tests/data/wikinews_attributions/gold.jsonl``) holds only ids, 
 of each article's text, and character offsets with labels; the texts stay in
 ``../shared/corpus-candidates/articles.jsonl`` (Wikinews, CC BY 2.5) and are read by path.
 :func:`load_wikinews_gold` joins the two into records in the format of PolNeAR's
-``dev.jsonl`` (see ``../shared/eval/README.md``), so :func:`analysis.evaluate.score` and
+``dev.jsonl`` (see ``../shared/eval/README.md``), so :func:`analysis.evaluation.quotes.score` and
 the reference ``score.py`` score any predictor on them.
 
 Run ``python -m analysis.evaluation.wikinews_gold GOLD ARTICLES`` to score the rules-only
-extractor on it, exactly as ``python -m analysis.evaluate`` scores PolNeAR dev.
+extractor on it, exactly as ``python -m analysis.evaluation.quotes`` scores PolNeAR dev.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def load_wikinews_gold(gold_path: str | Path, articles_path: str | Path) -> list
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: score the extractor on the Wikinews gold at overlap 0.3 and 0.8."""
-    from analysis.evaluate import polnear_convention, quote_dicts, score
+    from analysis.evaluation.quotes import polnear_convention, quote_dicts, score
     from analysis.quotes import extract_quotes
 
     parser = argparse.ArgumentParser(

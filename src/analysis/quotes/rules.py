@@ -1,8 +1,10 @@
-"""Text -> quotes: direct, mixed and reported speech with their speaker and cue.
+"""The rules: direct, mixed and reported speech with their speaker and cue.
 
-The extractor is a set of rules over quotation marks, sentences and word lists in
-``analysis/lexicons`` (reporting verbs, titles, pronouns, closed word classes); it needs no
-parser or model, and its time is linear in the length of the text.
+``extract_quotes(text, method="rules")`` (:mod:`analysis.quotes.extract`) runs them alone;
+the default adds the trained tagger's finds (:mod:`analysis.quotes.model`). The rules
+read quotation marks, sentences and word lists in ``analysis/lexicons`` (reporting verbs,
+titles, pronouns, closed word classes); they need no parser or model, and their time is
+linear in the length of the text.
 
 How it works
 ------------
@@ -13,7 +15,8 @@ How it works
 2. Sentences come from :func:`analysis.segment.split_sentences`, also cut where a sentence
    ends and a curly quotation opens; pieces that break inside a quotation or start in lower
    case (``"Why?" he asked.``) are merged back.
-3. In a sentence, a reporting verb outside quotation marks (``reporting_verbs.txt``) is a
+3. In a sentence, the cue patterns of :data:`CUE_RULES` are tried in order at each
+   token outside quotation marks. A reporting verb outside quotation marks (``reporting_verbs.txt``) is a
    cue when a speaker stands next to it: read backwards from the verb over auxiliaries,
    adverbs, date phrases and parentheses (``Marie Richards said``, ``a narrator in the ad
    asks``, ``Rep. Jim Jordan (R-Ohio), an oversight panel member, said``, ``who said``),
@@ -37,7 +40,7 @@ How it works
    attribution sentence (``"A," said X, a consultant. "B."`` is two quotes, as the issue
    defines it; only a cue inside one sentence makes a split quote), or a quotation opening
    one of the next two paragraphs. PolNeAR joins the first case into one attribution;
-   :func:`analysis.evaluate.polnear_convention` converts for scoring.
+   :func:`analysis.evaluation.quotes.polnear_convention` converts for scoring.
    A quotation that is part of a clause (``The Department is "watching very carefully"
    for ...``) is ``"mixed"``; ``"direct"`` is a whole quoted utterance.
 6. Each mention is resolved to the most frequent full form of the name in the article
@@ -51,17 +54,22 @@ by unlisted action verbs ("took Trump through", "is raising questions about"), n
 without a "that" clause ("allegations of fraud"), speakerless passives ("was accused
 of"), or whose speaker is far from the cue are missed; clause ends are guessed from
 punctuation. A noun cue before a relative "that" ("the claim that he made") is misread. See
-``python -m analysis.evaluate`` for measured precision and recall.
+``python -m analysis.evaluation.quotes`` for measured precision and recall.
 """
 
 from __future__ import annotations
 
 import bisect
-import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from analysis.lexicons import load_lexicon, load_lines
+from analysis.quotes.marks import _DOUBLE_MARK, _QUOTE_CHARS, _SPACE
+from analysis.quotes.marks import quote_spans as _quote_spans
+from analysis.quotes.tokens import Tok as _Tok
+from analysis.quotes.tokens import tokens as _tokens
 from analysis.segment import Span, split_paragraphs, split_sentences
 
 __all__ = ["Quote", "extract_quotes"]
@@ -104,6 +112,8 @@ class Quote:
     cue: str | None
     cue_start: int | None
     cue_end: int | None
+    method: str = "rules"
+    confidence: float = 1.0
 
 
 # ---------------------------------------------------------------------------------------
@@ -154,96 +164,11 @@ _BASE_FORMS = frozenset(line.split()[0].lower() for line in load_lines("reportin
 _TRIGGER_WORDS = _VERB_WORDS | _NOUN_CUES
 
 # ---------------------------------------------------------------------------------------
-# quotation marks
+# punctuation (quotation marks: marks.py; tokens: tokens.py)
 
-_MARKS = re.compile(r"''|``|[\"“”«»„‟‹›‘’']")
-_DOUBLE_OPEN = frozenset({"“", "«", "„", "``", "‹"})
-_DOUBLE_CLOSE = frozenset({"”", "»", "‟", "›"})
-_DOUBLE_BOTH = frozenset({'"', "''"})
-_QUOTE_CHARS = frozenset("\"'“”‘’«»„‟‹›`")
-_DOUBLE_MARK = re.compile(r"[\"“”‘«»„‟‹›`]|''")  # quotation marks other than apostrophes
-_TOKEN = re.compile(r"\w[\w’'.-]*\w|\w|[^\w\s]")
-_SPACE = frozenset(" \t\r\n\u00a0")
 _MARK_CHARS = " \t\r\n\u00a0,.!?;:—―\"'“”‘’«»„‟‹›`"
 _DASHES = frozenset({"―", "—", "--", "–"})
 _SENT_END = frozenset(".!?")
-
-
-def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
-    """Paired quotation marks in ``text[start:end]`` as (content_start, content_end, closed)."""
-    spans: list[tuple[int, int, bool]] = []
-    opened: re.Match[str] | None = None
-    single: re.Match[str] | None = None
-    for m in _MARKS.finditer(text, start, end):
-        mark = m.group()
-        if mark in ("‘", "’", "'"):
-            if opened is not None:
-                continue
-            before = text[m.start() - 1] if m.start() > start else " "
-            after = text[m.end()] if m.end() < end else " "
-            if single is None:
-                if (before in _SPACE or before in "([—-") and after.isalnum():
-                    single = m
-            elif not before.isspace() and not after.isalnum():
-                if m.start() > single.end():
-                    spans.append((single.end(), m.start(), True))
-                single = None
-            continue
-        if opened is None:
-            if mark in _DOUBLE_OPEN or mark in _DOUBLE_BOTH:
-                opened, single = m, None
-            elif mark in _DOUBLE_CLOSE and m.start() == start:
-                opened, single = m, None  # a closing mark misused to open a paragraph
-        elif mark in _DOUBLE_CLOSE or mark in _DOUBLE_BOTH:
-            if m.start() > opened.end():
-                spans.append((opened.end(), m.start(), True))
-            opened = None
-    if opened is not None and end > opened.end():
-        spans.append((opened.end(), end, False))
-    spans.sort()
-    return spans
-
-
-# ---------------------------------------------------------------------------------------
-# tokens of one sentence
-
-
-class _Tok(tuple):
-    """One token: (start, end, text, lower-cased text, quoted), built at C speed as a tuple.
-
-    ``quoted`` is true inside a quotation and for the quotation marks themselves.
-    """
-
-    __slots__ = ()
-    start = property(operator.itemgetter(0))
-    end = property(operator.itemgetter(1))
-    text = property(operator.itemgetter(2))
-    low = property(operator.itemgetter(3))
-    quoted = property(operator.itemgetter(4))
-
-
-def _tokens(text: str, start: int, end: int, quotes: list[tuple[int, int, bool]]) -> list[_Tok]:
-    qi = bisect.bisect_left(quotes, start - 2, key=lambda q: q[1])
-    if qi == len(quotes) or quotes[qi][0] - 2 >= end:  # no quotation here: the fast path
-        return [
-            _Tok((m.start(), m.end(), w, w.lower(), False))
-            for m in _TOKEN.finditer(text, start, end)
-            for w in (m.group(),)
-        ]
-    toks = []
-    n = len(quotes)
-    for m in _TOKEN.finditer(text, start, end):
-        s, e = m.span()
-        while qi < n and quotes[qi][1] + 2 < s:
-            qi += 1
-        word = m.group()
-        quoted = False
-        if qi < n:
-            qs, qe = quotes[qi][0], quotes[qi][1]
-            # the marks themselves (one or two characters either side) count as quoted
-            quoted = (qs <= s and e <= qe) or (word in _QUOTE_CHARS and qs - 2 <= s and e <= qe + 2)
-        toks.append(_Tok((s, e, word, word.lower(), quoted)))
-    return toks
 
 
 def _is_cap(tok: _Tok) -> bool:
@@ -640,6 +565,8 @@ class _Draft:
     colon: bool = False  # cue ends its paragraph with a colon: the content comes next
     antecedent: tuple[int, int] | None = None  # what a relative "who"/"which" stands for
     in_clause: bool = False  # a quotation that is part of a clause: kind "mixed"
+    method: str = "rules"  # the rule (or "model") that found it
+    confidence: float = 1.0
 
 
 _QUOTE_OPENS_SENTENCE = re.compile(r"(?<=[.!?])[”\"’»]?[ \u00a0]+(?=[“«„])")
@@ -822,144 +749,219 @@ def _possessor(toks: list[_Tok], i: int) -> tuple[int, int] | None:
     return None
 
 
+@dataclass(slots=True)
+class CueState:
+    """What the cue rules of one sentence share while it is read left to right.
+
+    Attributes
+    ----------
+    found : list of (int, int, (int, int) or None, bool)
+        Cues so far: first token, end token, speaker token range, inverted.
+    open_after : bool
+        The last cue's reported clause runs on: later verbs belong to it.
+    title_case : bool or None
+        Whether the sentence is a title-case headline (computed when first needed).
+    """
+
+    found: list[tuple[int, int, tuple[int, int] | None, bool]]
+    open_after: bool = False
+    title_case: bool | None = None
+
+
+def according_to(toks: list[_Tok], i: int, state: CueState) -> int | None:
+    """``according to X``: X is the source, whichever side the content stands.
+
+    Example: "Clinton plans to visit, according to an aide." (the aide's attribution
+    replaces the verb cue before it).
+    """
+    if not (toks[i].low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to"):
+        return None
+    spk = _speaker_after(toks, i + 1, len(toks), any_noun=True)
+    if spk is None:
+        return i + 1
+    prev = toks[i - 1] if i else None
+    if state.open_after and prev is not None and prev.text == "," and state.found:
+        state.found.pop()
+        state.open_after = False
+    state.found.append((i, i + 2, spk, True))
+    return spk[1]
+
+
+def noun_cue(toks: list[_Tok], i: int, state: CueState) -> int | None:
+    """A noun with a "that" clause (``noun_cues.txt``): the possessor, else the subject.
+
+    Example: "Ann Lee's claim that taxes rose" / "The woman disputes the idea that ...".
+    """
+    t, n = toks[i], len(toks)
+    prev = toks[i - 1] if i else None
+    if not (
+        t.low in _NOUN_CUES
+        and not state.open_after  # "Critics mocked her claim that ...": the verb's content
+        and (t.low not in _VERBS or (prev is not None and _noun_lead(prev)))
+        and i + 2 < n
+        and toks[i + 1].low == "that"
+        and not toks[i + 1].quoted
+        and _opens_clause(toks[i + 2])
+    ):
+        return None
+    spk = _possessor(toks, i)
+    if spk is None and not state.found:
+        spk = _clause_subject(toks, i)
+    state.found.append((i, i + 1, spk, False))
+    state.open_after = True
+    return i + 1
+
+
+def opening_inverted_verb(toks: list[_Tok], i: int, state: CueState) -> int | None:
+    """A capitalised reporting verb opening the sentence, its speaker after it.
+
+    Example: 'Said Ellis: "..."' / 'Added Lee, "..."'.
+    """
+    t, n = toks[i], len(toks)
+    if not (i == 0 and t.low in _VERBS and t.text[0].isupper() and not t.low.endswith("ing")):
+        return None
+    spk = _speaker_after(toks, 0, n)
+    if (
+        spk is not None
+        and _is_cap(toks[spk[0]])
+        and spk[1] + 1 < n
+        and toks[spk[1]].text in ":,"
+        and toks[spk[1] + 1].quoted
+    ):
+        state.found.append((0, 1, spk, True))
+        return spk[1]
+    return i + 1
+
+
+def dash_signature(toks: list[_Tok], i: int, state: CueState) -> int | None:
+    """A dash after a quotation, a capitalised name after it.
+
+    Example: '"We will win." ― Marie Richards'.
+    """
+    prev = toks[i - 1] if i else None
+    if not (toks[i].text in _DASHES and prev is not None and prev.quoted):
+        return None
+    spk = _speaker_after(toks, i, len(toks))
+    if spk is not None and _is_cap(toks[spk[0]]):
+        state.found.append((i, i + 1, spk, True))
+        return spk[1]
+    return i + 1
+
+
+def reporting_verb(toks: list[_Tok], i: int, state: CueState) -> int | None:
+    """A listed reporting verb (or an unlisted one before "that" + subject) and its speaker.
+
+    Tried in order: a participle takes the subject of its clause (", adding that ...");
+    after a comma or quotation the speaker may follow the verb ("..., said Batchelder.");
+    else the speaker stands before it ("Marie Richards said", "a narrator in the ad
+    asks"); inside a reported clause only a new clause with its own subject counts
+    ("..., but he said").
+    """
+    t, n = toks[i], len(toks)
+    if not (t.low in _VERBS or _unlisted_cue(toks, i)):
+        return None
+    if not t.text[0].islower():
+        if state.title_case is None:
+            state.title_case = _title_case(toks)
+        if not _headline_verb(toks, i, state.title_case):
+            return None
+    found = state.found
+    prev = toks[i - 1] if i else None
+    if prev is not None and (
+        (prev.low in _DETERMINERS and prev.low not in _QUANTIFIERS)
+        or prev.low.endswith(("'s", "’s"))
+    ):
+        return i + 1
+    p = i - 1
+    while p > 0 and (toks[p].low in _FILLERS or _is_adverb(toks[p])):
+        p -= 1  # ", even suggesting", "and later added"
+    lead = toks[p] if i else None
+    after_comma = lead is not None and (
+        lead.text == "," or (lead.quoted and p > 0 and toks[p - 1].text == ",")
+    )  # '..., adding' or '"...," adding'
+    participle = lead is not None and (
+        (t.low.endswith("ing") and (after_comma or lead.low in _ING_LEADS))
+        or lead.low in ("and", "but")
+    )
+    if participle:
+        spk = found[-1][2] if found else _clause_subject(toks, i)
+        if spk is None and not found:
+            spk = _subject_after_comma(toks, i)  # "After saying ..., she was"
+        if spk is not None or found:
+            found.append((i, i + 1, spk, False))
+            state.open_after = True
+        return i + 1
+    after_cue = prev is not None and found and found[-1][1] == i - 1
+    if prev is not None and (prev.quoted or prev.text == ",") and not after_cue:
+        # "..., said Batchelder." / "“...,” says the report, “...”"; not the content
+        # of a cue right before ("X, he said, celebrated ...")
+        spk = _speaker_after(toks, i, n)
+        if spk is not None and (spk[1] >= n - 1 or toks[spk[1]].text == ","):
+            found.append((i, i + 1, spk, True))
+            return spk[1]
+    spk = None
+    quote_follows = i + 2 < n and toks[i + 1].text in ",:" and toks[i + 2].quoted
+    if not t.low.endswith("ing") or (prev is not None and prev.low in _BE) or quote_follows:
+        spk = _speaker_before(toks, i, 0)
+    if state.open_after and spk is not None:
+        # inside a reported clause only a new clause with its own subject counts:
+        # "..., but he said", "which he said", "and Democrats accused"
+        lead = toks[spk[0] - 1] if spk[0] else None
+        coordinated = (
+            lead is not None
+            and lead.low in ("and", "or")
+            and spk[0] >= 2
+            and toks[spk[0] - 2].text != ","
+            and toks[spk[0]].low not in _SUBJECT_PRONOUNS
+        )  # "shootings and protests demands": one noun phrase, not a new clause
+        if lead is None or coordinated or not (lead.text in ",;—―" or lead.low in _NESTED_LEADS):
+            return i + 1
+    if spk is not None:
+        found.append((i, i + 1, spk, False))
+        state.open_after = True
+        return i + 1
+    if prev is not None and (prev.quoted or prev.text == ","):
+        spk = _speaker_after(toks, i, n)
+        if spk is not None:
+            found.append((i, i + 1, spk, True))
+            return spk[1]
+    return i + 1
+
+
+CUE_RULES: tuple[Callable[[list[_Tok], int, CueState], int | None], ...] = (
+    according_to,
+    noun_cue,
+    opening_inverted_verb,
+    dash_signature,
+    reporting_verb,
+)
+"""The cue patterns, tried in this order at every unquoted token of a sentence.
+
+A rule returns None when its pattern does not start at the token (the next rule is
+tried), else the index to read on from (having recorded any cue in ``state.found``).
+To add a pattern ("Per X, ..."): write one function like these, with a docstring and an
+example, put it in this tuple before the rules it must win over, and add a row to the
+hand-checked table in ``tests/test_quotes.py``.
+"""
+
+
 def _find_cues(toks: list[_Tok]) -> list[tuple[int, int, tuple[int, int] | None, bool]]:
     """Cues of one sentence as (first token, end token, speaker token range, inverted)."""
+    state = CueState([])
     n = len(toks)
-    found: list[tuple[int, int, tuple[int, int] | None, bool]] = []
-    open_after = False  # a cue whose reported clause runs on: later verbs belong to it
-    title_case: bool | None = None  # computed when a capitalised verb first needs it
     i = 0
     while i < n:
-        t = toks[i]
-        if t.quoted:
+        if toks[i].quoted:
             i += 1
             continue
-        prev = toks[i - 1] if i else None
-        if t.low == "according" and i + 1 < n and toks[i + 1].low == "to":
-            spk = _speaker_after(toks, i + 1, n, any_noun=True)
-            if spk is not None:
-                if open_after and prev is not None and prev.text == "," and found:
-                    # "Clinton plans to visit, according to an aide": the aide is the source
-                    found.pop()
-                    open_after = False
-                found.append((i, i + 2, spk, True))
-                i = spk[1]
-                continue
-        elif (
-            t.low in _NOUN_CUES
-            and not open_after  # "Critics mocked her claim that ...": the verb's content
-            and (t.low not in _VERBS or (prev is not None and _noun_lead(prev)))
-            and i + 2 < n
-            and toks[i + 1].low == "that"
-            and not toks[i + 1].quoted
-            and _opens_clause(toks[i + 2])
-        ):
-            # "his claim that ...", "the allegation that ...": the possessor is the source
-            spk = _possessor(toks, i)
-            if spk is None and not found:
-                spk = _clause_subject(toks, i)  # "The woman disputes the idea that ..."
-            found.append((i, i + 1, spk, False))
-            open_after = True
+        for rule in CUE_RULES:
+            nxt = rule(toks, i, state)
+            if nxt is not None:
+                i = nxt
+                break
+        else:
             i += 1
-            continue
-        elif i == 0 and t.low in _VERBS and t.text[0].isupper() and not t.low.endswith("ing"):
-            # 'Said Ellis: "..."' / 'Added Lee, "..."': an inverted cue opening the sentence
-            spk = _speaker_after(toks, 0, n)
-            if (
-                spk is not None
-                and _is_cap(toks[spk[0]])
-                and spk[1] + 1 < n
-                and toks[spk[1]].text in ":,"
-                and toks[spk[1] + 1].quoted
-            ):
-                found.append((0, 1, spk, True))
-                i = spk[1]
-                continue
-            i += 1
-            continue
-        elif t.text in _DASHES and prev is not None and prev.quoted:
-            spk = _speaker_after(toks, i, n)
-            if spk is not None and _is_cap(toks[spk[0]]):
-                found.append((i, i + 1, spk, True))
-                i = spk[1]
-                continue
-        elif (t.low in _VERBS or _unlisted_cue(toks, i)) and (
-            t.text[0].islower()
-            or _headline_verb(
-                toks, i, title_case := _title_case(toks) if title_case is None else title_case
-            )
-        ):
-            if prev is not None and (
-                (prev.low in _DETERMINERS and prev.low not in _QUANTIFIERS)
-                or prev.low.endswith(("'s", "’s"))
-            ):
-                i += 1
-                continue
-            p = i - 1
-            while p > 0 and (toks[p].low in _FILLERS or _is_adverb(toks[p])):
-                p -= 1  # ", even suggesting", "and later added"
-            lead = toks[p] if i else None
-            after_comma = lead is not None and (
-                lead.text == "," or (lead.quoted and p > 0 and toks[p - 1].text == ",")
-            )  # '..., adding' or '"...," adding'
-            participle = lead is not None and (
-                (t.low.endswith("ing") and (after_comma or lead.low in _ING_LEADS))
-                or lead.low in ("and", "but")
-            )
-            if participle:
-                spk = found[-1][2] if found else _clause_subject(toks, i)
-                if spk is None and not found:
-                    spk = _subject_after_comma(toks, i)  # "After saying ..., she was"
-                if spk is not None or found:
-                    found.append((i, i + 1, spk, False))
-                    open_after = True
-                i += 1
-                continue
-            after_cue = prev is not None and found and found[-1][1] == i - 1
-            if prev is not None and (prev.quoted or prev.text == ",") and not after_cue:
-                # "..., said Batchelder." / "“...,” says the report, “...”"; not the content
-                # of a cue right before ("X, he said, celebrated ...")
-                spk = _speaker_after(toks, i, n)
-                if spk is not None and (spk[1] >= n - 1 or toks[spk[1]].text == ","):
-                    found.append((i, i + 1, spk, True))
-                    i = spk[1]
-                    continue
-            spk = None
-            quote_follows = i + 2 < n and toks[i + 1].text in ",:" and toks[i + 2].quoted
-            if not t.low.endswith("ing") or (prev is not None and prev.low in _BE) or quote_follows:
-                spk = _speaker_before(toks, i, 0)
-            if open_after and spk is not None:
-                # inside a reported clause only a new clause with its own subject counts:
-                # "..., but he said", "which he said", "and Democrats accused"
-                lead = toks[spk[0] - 1] if spk[0] else None
-                coordinated = (
-                    lead is not None
-                    and lead.low in ("and", "or")
-                    and spk[0] >= 2
-                    and toks[spk[0] - 2].text != ","
-                    and toks[spk[0]].low not in _SUBJECT_PRONOUNS
-                )  # "shootings and protests demands": one noun phrase, not a new clause
-                if (
-                    lead is None
-                    or coordinated
-                    or not (lead.text in ",;—―" or lead.low in _NESTED_LEADS)
-                ):
-                    spk = None
-                    i += 1
-                    continue
-            if spk is not None:
-                found.append((i, i + 1, spk, False))
-                open_after = True
-                i += 1
-                continue
-            if prev is not None and (prev.quoted or prev.text == ","):
-                spk = _speaker_after(toks, i, n)
-                if spk is not None:
-                    found.append((i, i + 1, spk, True))
-                    i = spk[1]
-                    continue
-        i += 1
-    return found
+    return state.found
 
 
 _WORD = re.compile(r"\w+")
@@ -1094,10 +1096,12 @@ def _attribute_unit(
         spk_span = None
         if spk is not None:
             spk_span = (toks[spk[0]].start, toks[spk[1] - 1].end)
+        pattern = _pattern_name(verb, inverted, frags, before)
         frags = [_snap_to_quote(s, e, quotes, text) for s, e in frags]
         draft = _Draft(frags, spk_span, cue_span, text[cue_span[0] : cue_span[1]], para_index)
         # "X said:" closing its paragraph introduces the next one
         draft.colon = not frags and region_end < n and toks[-1].text == ":"
+        draft.method = "colon_paragraph" if draft.colon else pattern
         relative = spk is not None and toks[spk[0]].low in ("who", "which") and spk[0] >= 2
         if relative and toks[spk[0] - 1].text == ",":  # "the Chicago Police, which reported"
             ante = _noun_phrase(toks, spk[0] - 1, 0)
@@ -1107,6 +1111,26 @@ def _attribute_unit(
         if frags or draft.colon:
             consumed = max(consumed, nxt)  # a cue with no content leaves its text to the next
     return drafts
+
+
+def _pattern_name(
+    verb: str,
+    inverted: bool,
+    frags: list[tuple[int, int]],
+    before: tuple[int, int] | None,
+) -> str:
+    """The name of the attribution pattern a cue was read with (``Quote.method``)."""
+    if verb == "according":
+        return "according_to"  # "..., according to officials." / "According to X, ..."
+    if verb in _NOUN_CUES:
+        return "noun_cue"  # "Ann Lee's claim that ..."
+    if len(frags) == 2:
+        return "split_quote"  # '"A," he said, "B."'
+    if inverted:
+        return "inverted_cue"  # '"...," said Marie Richards.'
+    if frags and frags[0] == before:
+        return "content_then_cue"  # '"...," she said.' / '..., officials said.'
+    return "cue_then_content"  # 'X said (that) ...'
 
 
 def _copula_quote(
@@ -1134,7 +1158,17 @@ def _copula_quote(
             while a < b and toks[a].low in _DETERMINERS:
                 a += 1
             spk_span = (toks[a].start, toks[b - 1].end)
-            return [_Draft([(qs, qe)], spk_span, None, None, para_index, in_clause=True)]
+            return [
+                _Draft(
+                    [(qs, qe)],
+                    spk_span,
+                    None,
+                    None,
+                    para_index,
+                    in_clause=True,
+                    method="copula_quote",
+                )
+            ]
     return []
 
 
@@ -1153,7 +1187,7 @@ def _headline_colon(text: str, para: Span) -> _Draft | None:
     s, e = _trim(text, m.end(), para.end)
     if len(text[s:e].split()) < 3:
         return None
-    return _Draft([(s, e)], m.span(1), (m.end(1), m.end(1) + 1), ":", -1)
+    return _Draft([(s, e)], m.span(1), (m.end(1), m.end(1) + 1), ":", -1, method="name_colon")
 
 
 _HEAD = re.compile(r"[\"“]?((?:[A-Z][\w’'.-]*\.?[ \u00a0]){0,3}[A-Z][\w’'-]*):[ \u00a0]")
@@ -1262,7 +1296,9 @@ def _continuation(
             # a new sentence is a new quote by the same speaker ('"A," said X, a consultant.
             # "B."'): only an attribution inside one sentence splits a quote (issue 4)
             follows = last if last.follows is None else last.follows
-            para_drafts.append(_Draft([(qs, qe)], None, None, None, pi, follows=follows))
+            para_drafts.append(
+                _Draft([(qs, qe)], None, None, None, pi, follows=follows, method="continuation")
+            )
         return
     if not whole or not _speech_like(text[qs:qe]):
         return
@@ -1272,7 +1308,9 @@ def _continuation(
         if d.paragraph < pi - 2:
             break
         if d.speaker is not None or d.follows is not None:
-            drafts.append(_Draft([(qs, qe)], None, None, None, pi, follows=d))
+            drafts.append(
+                _Draft([(qs, qe)], None, None, None, pi, follows=d, method="continuation")
+            )
             return
 
 
@@ -1296,6 +1334,7 @@ def _name_words(mention: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=2)  # the tagger's quotes are resolved against the same article
 def _full_names(text: str) -> dict[str, str]:
     """Surname -> the most frequent capitalised name of two words or more ending in it."""
     counts: dict[str, int] = {}
@@ -1391,6 +1430,8 @@ def _finish(text: str, drafts: list[_Draft]) -> list[Quote]:
                 cue=d.cue_text,
                 cue_start=cue[0] if cue else None,
                 cue_end=cue[1] if cue else None,
+                method=d.method,
+                confidence=d.confidence,
             )
         )
     return out

@@ -1,7 +1,9 @@
 """Score :func:`analysis.quotes.extract_quotes` against gold attributions (PolNeAR JSONL).
 
-Run ``python -m analysis.evaluate ../shared/eval/dev.jsonl`` (or ``--seed ARTICLE.txt`` to
-check a hand-checked case study against its ``.gold.json``). Quotes are scored in PolNeAR's
+Run ``python -m analysis.evaluation.quotes --gold ../shared/eval/dev.jsonl [--method
+rules|model|union]`` (any file in that format), or ``--seed ARTICLE.txt`` to check a
+hand-checked case study against its ``.gold.json``; ``--reliability`` prints how often
+quotes are right by confidence, ``--calibrate OUT.json`` fits the confidence map. Quotes are scored in PolNeAR's
 convention: a continuation in the same paragraph is joined to the quote before it (see
 :func:`polnear_convention`); ``--as-extracted`` scores them as the extractor returns them. The figures follow the rules
 of the reference scorer shipped with the evaluation set (``score.py``; see its README):
@@ -19,6 +21,7 @@ of the reference scorer shipped with the evaluation set (``score.py``; see its R
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import sys
@@ -30,15 +33,22 @@ from pathlib import Path
 
 from analysis.errors import CorpusError, RecordFormatError
 from analysis.evaldata import read_json_objects
-from analysis.quotes import Quote, extract_quotes
+from analysis.quotes import METHODS, MIN_CONFIDENCE, Quote, extract_quotes
+from analysis.quotes.extract import DEFAULT_METHOD
 
 __all__ = [
     "check_case_study",
+    "cross_fitted_outcomes",
     "evaluate_extractor",
+    "evaluate_file",
+    "fit_calibration",
     "load_gold",
     "main",
     "polnear_convention",
+    "predictor",
     "quote_dicts",
+    "quote_outcomes",
+    "reliability_table",
     "score",
 ]
 
@@ -310,6 +320,166 @@ def check_case_study(text: str, gold: list[dict], *, cover: float = 0.8) -> list
     return rows
 
 
+def predictor(
+    method: str = DEFAULT_METHOD, *, as_extracted: bool = False, min_confidence: float = 0.0
+) -> Callable[[str], list[dict]]:
+    """``predict(text)`` for :func:`score`: ``extract_quotes`` with ``method``, as scored.
+
+    Quotes less sure than ``min_confidence`` are left out (``MIN_CONFIDENCE`` scores
+    what the workbook's tables count). Unless ``as_extracted``, continuations are joined
+    as PolNeAR does (:func:`polnear_convention`).
+    """
+
+    def predict(text: str) -> list[dict]:
+        quotes = [q for q in extract_quotes(text, method=method) if q.confidence >= min_confidence]
+        return quote_dicts(quotes if as_extracted else polnear_convention(text, quotes))
+
+    return predict
+
+
+def evaluate_file(
+    path: str | Path,
+    predict: Callable[[str], Iterable[dict]] | None = None,
+    *,
+    thresholds: tuple[float, ...] = (0.3, 0.8),
+) -> list[dict]:
+    """Score ``predict`` (default: the default extractor) on any gold file in dev.jsonl's format.
+
+    Parameters
+    ----------
+    path : str or Path
+        Gold JSONL: one article per line with ``text`` and ``quotes`` (offsets, speaker
+        and cue spans as in ``../shared/eval/README.md``).
+    predict : callable, optional
+        ``predict(text)`` -> quote dicts; default :func:`predictor` (the default method).
+    thresholds : tuple of float
+        Overlap thresholds, one figures dict each.
+
+    Returns
+    -------
+    list of dict
+        One :func:`score` dict per threshold.
+    """
+    records = load_gold(path)
+    predict = predict or predictor()
+    return [score(records, predict, t) for t in thresholds]
+
+
+def quote_outcomes(
+    records: list[dict], extract: Callable[[str], list[Quote]], threshold: float = 0.3
+) -> list[tuple[Quote, bool]]:
+    """Every extracted quote with whether it is right at ``threshold``.
+
+    A quote is right when the quote it belongs to after :func:`polnear_convention` (itself,
+    or the joined continuation) matches a gold attribution, as :func:`score` pairs them.
+    """
+    out: list[tuple[Quote, bool]] = []
+    for rec in records:
+        text = rec["text"]
+        quotes = extract(text)
+        joined = polnear_convention(text, quotes)
+        preds = quote_dicts(joined)
+        matches, _ = _match(text, rec["quotes"], preds, threshold)
+        hit = {(p["start"], p["end"]) for _, p in matches}
+        right_starts = {s for q in joined if (q.start, q.end) in hit for s, _ in q.fragments}
+        out.extend((q, q.fragments[0][0] in right_starts) for q in quotes)
+    return out
+
+
+def reliability_table(
+    outcomes: list[tuple[Quote, bool]],
+    edges: tuple[float, ...] = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
+) -> list[dict]:
+    """Quotes by confidence bin: ``n``, mean ``confidence`` and ``share_right``."""
+    rows = []
+    for lo, hi in itertools.pairwise(edges):
+        inside = [
+            (q.confidence, ok)
+            for q, ok in outcomes
+            if lo <= q.confidence < hi or (hi == edges[-1] and q.confidence == hi)
+        ]
+        rows.append(
+            {
+                "confidence": f"{lo:.1f}-{hi:.1f}",
+                "n": len(inside),
+                "mean_confidence": round(sum(c for c, _ in inside) / len(inside), 3)
+                if inside
+                else None,
+                "share_right": round(sum(ok for _, ok in inside) / len(inside), 3)
+                if inside
+                else None,
+            }
+        )
+    return rows
+
+
+def cross_fitted_outcomes(
+    records: list[dict],
+    publishers: frozenset[str] = frozenset({"breitbart", "huff-post", "nyt", "politico"}),
+) -> list[tuple[Quote, bool]]:
+    """Quotes of the default method with confidences fitted on the *other* half of ``records``.
+
+    The records are split by ``publisher`` (those in ``publishers`` against the rest); each
+    half's quotes get the confidence :func:`fit_calibration` would give them from the other
+    half alone, so :func:`reliability_table` on the result shows how the map carries to
+    articles it was not fitted on.
+    """
+    from analysis.quotes import extract
+
+    halves = [
+        [r for r in records if r.get("publisher") in publishers],
+        [r for r in records if r.get("publisher") not in publishers],
+    ]
+    out: list[tuple[Quote, bool]] = []
+    for fit, test in ((0, 1), (1, 0)):
+        table = fit_calibration(halves[fit])
+        out.extend(
+            quote_outcomes(
+                halves[test], lambda t, tb=table: extract.extract_with(t, DEFAULT_METHOD, None, tb)
+            )
+        )
+    return out
+
+
+def fit_calibration(records: list[dict], *, model_path: str | None = None) -> dict:
+    """Fit the confidence map on gold records (the development set, never training data).
+
+    The tagger's quotes, separately as ``method="model"`` and ``"union"`` return them
+    (in ``"union"`` only those the rules missed): isotonic regression of right-at-0.3 on
+    the mean tag probability, stored as the regression's breakpoints. The rules' quotes:
+    the share right per rule name, and over all rules (for a rule dev never fires). Returns the JSON-ready dict of
+    ``models/calibration.json``.
+    """
+    from sklearn.isotonic import IsotonicRegression
+
+    from analysis.quotes import extract
+
+    tagger = {}
+    for method in ("model", "union"):
+        outcomes = quote_outcomes(
+            records, lambda t, m=method: extract.extract_with(t, m, model_path, extract.IDENTITY)
+        )
+        tagged = [(q.confidence, float(ok)) for q, ok in outcomes if q.method == "model"]
+        iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+        iso.fit([c for c, _ in tagged], [ok for _, ok in tagged])
+        tagger[method] = {
+            "n": len(tagged),
+            "x": [round(float(v), 4) for v in iso.X_thresholds_],
+            "y": [round(float(v), 4) for v in iso.y_thresholds_],
+        }
+    rules_out = quote_outcomes(records, lambda t: extract_quotes(t, method="rules"))
+    per_rule: dict[str, list[bool]] = {}
+    for q, ok in rules_out:
+        per_rule.setdefault(q.method, []).append(ok)
+    return {
+        "fitted_on": f"{len(records)} articles",
+        "tagger": tagger,
+        "rules": {k: round(sum(v) / len(v), 3) for k, v in sorted(per_rule.items())},
+        "rules_overall": round(sum(ok for _, ok in rules_out) / max(len(rules_out), 1), 3),
+        "rules_n": {k: len(v) for k, v in sorted(per_rule.items())},
+    }
+
+
 def _seed_main(path: Path) -> int:
     gold_path = path.with_suffix(".gold.json")
     try:
@@ -335,20 +505,18 @@ def _seed_main(path: Path) -> int:
     return 0
 
 
-def _predict(text: str) -> list[dict]:
-    return quote_dicts(polnear_convention(text, extract_quotes(text)))
-
-
-def _predict_as_extracted(text: str) -> list[dict]:
-    return quote_dicts(extract_quotes(text))
-
-
 def evaluate_extractor(
-    records: list[dict], *, as_extracted: bool = False, thresholds: Iterable[float] = (0.3, 0.8)
+    records: list[dict],
+    *,
+    as_extracted: bool = False,
+    thresholds: Iterable[float] = (0.3, 0.8),
+    method: str = DEFAULT_METHOD,
+    min_confidence: float = 0.0,
 ) -> list[dict]:
     """Score :func:`analysis.quotes.extract_quotes` on gold articles at each threshold.
 
-    What ``python -m analysis.evaluate`` prints, as data (a notebook makes a table of it).
+    What ``python -m analysis.evaluation.quotes`` prints, as data (a notebook makes a table
+    of it).
 
     Parameters
     ----------
@@ -359,22 +527,58 @@ def evaluate_extractor(
         joined to the quote before it, as PolNeAR annotates (:func:`polnear_convention`).
     thresholds : iterable of float, optional
         Overlaps to score at (default 0.3 loose and 0.8 strict).
+    method : str, optional
+        The extractor's method (see :func:`analysis.quotes.extract_quotes`).
+    min_confidence : float, optional
+        Leave out quotes less sure than this (see :func:`predictor`).
 
     Returns
     -------
     list of dict
         One :func:`score` result per threshold, in the order given.
     """
-    predict = _predict_as_extracted if as_extracted else _predict
+    predict = predictor(method, as_extracted=as_extracted, min_confidence=min_confidence)
     return [score(records, predict, threshold) for threshold in thresholds]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: print the figures at overlap 0.3 and 0.8 for a gold JSONL file."""
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.evaluate", description="Score extract_quotes on gold JSONL."
+        prog="python -m analysis.evaluation.quotes",
+        description="Score extract_quotes on gold JSONL.",
     )
     parser.add_argument("gold", nargs="?", help="gold JSONL file, e.g. ../shared/eval/dev.jsonl")
+    parser.add_argument("--gold", dest="gold_option", help="the same, as an option")
+    parser.add_argument(
+        "--method",
+        choices=METHODS,
+        default=DEFAULT_METHOD,
+        help=f"extractor to score (default: {DEFAULT_METHOD})",
+    )
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        default=MIN_CONFIDENCE,
+        metavar="C",
+        help=f"score only quotes at least this sure (default {MIN_CONFIDENCE}, what the "
+        "tables count; 0 scores every quote)",
+    )
+    parser.add_argument(
+        "--reliability",
+        action="store_true",
+        help="print the share of quotes right at overlap 0.3 by confidence",
+    )
+    parser.add_argument(
+        "--cross-fit",
+        action="store_true",
+        help="with --reliability: confidences fitted on the other half of the publishers",
+    )
+    parser.add_argument(
+        "--calibrate",
+        type=Path,
+        metavar="OUT",
+        help="fit the confidence map on the gold file and write it to OUT (JSON)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     parser.add_argument(
         "--seed",
@@ -390,6 +594,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.seed is not None:
         return _seed_main(args.seed)
+    args.gold = args.gold_option or args.gold
     if args.gold is None:
         parser.error("give a gold JSONL file or --seed ARTICLE.txt")
     try:
@@ -397,8 +602,32 @@ def main(argv: list[str] | None = None) -> int:
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    for figures in evaluate_extractor(records, as_extracted=args.as_extracted):
-        threshold = figures["threshold"]
+    if args.calibrate is not None:
+        if args.calibrate.exists():
+            print(f"error: {args.calibrate} exists; remove it first", file=sys.stderr)
+            return 2
+        table = fit_calibration(records)
+        args.calibrate.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {args.calibrate}")
+        return 0
+    if args.reliability:
+        outcomes = (
+            cross_fitted_outcomes(records)
+            if args.cross_fit
+            else quote_outcomes(records, lambda t: extract_quotes(t, method=args.method))
+        )
+        print("| confidence | quotes | mean confidence | share right at 0.3 |")
+        print("| --- | ---: | ---: | ---: |")
+        for row in reliability_table(outcomes):
+            print(
+                f"| {row['confidence']} | {row['n']} | {row['mean_confidence']} | {row['share_right']} |"
+            )
+        return 0
+    predict = predictor(
+        args.method, as_extracted=args.as_extracted, min_confidence=args.min_confidence
+    )
+    for threshold in (0.3, 0.8):
+        figures = score(records, predict, threshold)
         if args.json:
             print(json.dumps(figures))
             continue
