@@ -46,11 +46,11 @@ def kill_after_chunks(monkeypatch, n: int) -> None:
     analyze_chunk = runner._analyze_chunk
     done = []
 
-    def analyze_or_die(*args):
+    def analyze_or_die(*args, **options):
         if len(done) >= n:
             raise KeyboardInterrupt
         done.append(args[1])
-        return analyze_chunk(*args)
+        return analyze_chunk(*args, **options)
 
     monkeypatch.setattr(runner, "_analyze_chunk", analyze_or_die)
 
@@ -332,7 +332,7 @@ from pathlib import Path
 import analysis.runner
 
 
-def die_on_marks(out, name, records, hashes, sentiment):
+def die_on_marks(out, name, records, hashes, **options):
     """Kill this worker (as the OOM killer would) on a chunk holding DIE-ALWAYS, and once
     on a chunk holding DIE-ONCE; otherwise analyse the chunk."""
     texts = " ".join(r["title"] for r in records)
@@ -340,10 +340,10 @@ def die_on_marks(out, name, records, hashes, sentiment):
     if "DIE-ALWAYS" in texts or ("DIE-ONCE" in texts and not once.exists()):
         once.touch()
         os.kill(os.getpid(), signal.SIGKILL)
-    return analysis.runner._analyze_chunk(out, name, records, hashes, sentiment)
+    return analysis.runner._analyze_chunk(out, name, records, hashes, **options)
 
 
-def hang(out, name, records, hashes, sentiment):
+def hang(out, name, records, hashes, **options):
     """Write this worker's pid, then hang."""
     (Path(out).parent / f"worker-{os.getpid()}").touch()
     time.sleep(300)
