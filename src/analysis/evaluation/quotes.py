@@ -511,7 +511,7 @@ def evaluate_extractor(
     as_extracted: bool = False,
     thresholds: Iterable[float] = (0.3, 0.8),
     method: str = DEFAULT_METHOD,
-    min_confidence: float = 0.0,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> list[dict]:
     """Score :func:`analysis.quotes.extract_quotes` on gold articles at each threshold.
 
@@ -530,7 +530,8 @@ def evaluate_extractor(
     method : str, optional
         The extractor's method (see :func:`analysis.quotes.extract_quotes`).
     min_confidence : float, optional
-        Leave out quotes less sure than this (see :func:`predictor`).
+        Leave out quotes less sure than this (default: the floor of what the workbook's
+        tables count, :data:`analysis.quotes.MIN_CONFIDENCE`; see :func:`predictor`).
 
     Returns
     -------
