@@ -194,8 +194,8 @@ def load_wikinews_gold(gold_path: str | Path, articles_path: str | Path) -> list
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: score the extractor on the Wikinews gold at overlap 0.3 and 0.8."""
-    from analysis.evaluation.quotes import polnear_convention, quote_dicts, score
-    from analysis.quotes import extract_quotes
+    from analysis.evaluation.quotes import predictor, score
+    from analysis.quotes import METHODS, MIN_CONFIDENCE
 
     parser = argparse.ArgumentParser(
         prog="python -m analysis.evaluation.wikinews_gold",
@@ -208,17 +208,24 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="score quotes as extract_quotes returns them (no joining of continuations)",
     )
+    parser.add_argument(
+        "--method", choices=sorted(METHODS), default="union", help="extractor (default union)"
+    )
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        default=MIN_CONFIDENCE,
+        help=f"score only quotes at least this sure (default {MIN_CONFIDENCE}, what tables count)",
+    )
     args = parser.parse_args(argv)
     try:
         records = load_wikinews_gold(args.gold, args.articles)
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-
-    def predict(text: str) -> list[dict]:
-        quotes = extract_quotes(text)
-        return quote_dicts(quotes if args.as_extracted else polnear_convention(text, quotes))
-
+    predict = predictor(
+        args.method, as_extracted=args.as_extracted, min_confidence=args.min_confidence
+    )
     for threshold in (0.3, 0.8):
         print(json.dumps(score(records, predict, threshold)))
     return 0
