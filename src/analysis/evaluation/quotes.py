@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 _IGNORED = frozenset(" \t\r\n\u00a0\"'“”‘’«»„‟‹›")
-_PRONOUNS = frozenset(
+PRONOUNS = frozenset(
     [
         "he",
         "she",
@@ -73,6 +73,7 @@ _PRONOUNS = frozenset(
         "their",
     ]
 )
+"""Mentions the reference scorer treats as pronouns: only pointing at them scores."""
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii"})
 _WORDS = re.compile(r"[\w’'-]+")
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -181,7 +182,7 @@ def _speaker_ok(pred: dict, gold: dict) -> bool:
     if ps is not None and pe is not None and any(ps < e and s < pe for s, e in spans):
         return True
     name = gold.get("speaker") or ""
-    if gold.get("speaker_is_pronoun") or name.lower() in _PRONOUNS:
+    if gold.get("speaker_is_pronoun") or name.lower() in PRONOUNS:
         return False
     last = _last_word(name)
     return bool(last) and last == _last_word(pred.get("speaker"))

@@ -22,30 +22,10 @@ from typing import Any
 
 from analysis.errors import CorpusError, RecordFormatError
 from analysis.evaldata import read_json_objects
+from analysis.evaluation.quotes import PRONOUNS
 
 __all__ = ["attribution_kind", "load_wikinews_gold", "main", "text_sha256"]
 
-# the mentions the reference scorer treats as pronouns (speaker_is_pronoun)
-PRONOUNS = frozenset(
-    {
-        "he",
-        "she",
-        "they",
-        "i",
-        "we",
-        "it",
-        "who",
-        "you",
-        "him",
-        "her",
-        "them",
-        "this",
-        "that",
-        "which",
-        "his",
-        "their",
-    }
-)
 _OPENING = ('"', "“")
 _CLOSING = ('"', "”")
 _QUOTE_MARKS = frozenset('"“”')
