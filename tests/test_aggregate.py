@@ -571,3 +571,19 @@ def test_top_speakers_count_by_speaker_id_and_keep_groups_apart():
         ["trump", 2, 3],
         ["donald trump", 1, 1],
     ]
+
+
+def test_a_group_of_one_article_has_its_share_as_interval_and_one_row_per_cell():
+    # issue 19: every article with an outlet of its own. One article cannot show sampling
+    # variation, so each bootstrap interval is the share itself (as resampling it would give)
+    from analysis.aggregate import CATEGORIES, DIMENSIONS, MEASURES, balance_from_counts
+
+    width = sum(len(CATEGORIES[d]) for d in DIMENSIONS) * len(MEASURES)
+    counts = np.arange(3 * width, dtype=np.float32).reshape(3, width) % 4
+    articles = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"]})
+    table = balance_from_counts(articles, counts, by="outlet")
+    assert len(table) == 3 * width and table["outlet"].unique().tolist() == ["X", "Y", "Z"]
+    valid = table["share"].notna()
+    assert (table.loc[valid, "ci_low"] == table.loc[valid, "share"]).all()
+    assert (table.loc[valid, "ci_high"] == table.loc[valid, "share"]).all()
+    assert table.loc[~valid, ["ci_low", "ci_high"]].isna().all().all()

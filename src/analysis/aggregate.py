@@ -167,6 +167,9 @@ def _bootstrap(
     if n_articles == 0:
         nan = np.full(counts.shape[1], np.nan)
         return nan, nan.copy()
+    if n_articles == 1:  # every replicate draws the one article: the interval is the share
+        share = _shares(counts[0].astype(np.float64), blocks)
+        return share, share.copy()
     batch = max(1, min(n_boot, _BATCH_CELLS // n_articles))
     # float32 halves the cost of the products; its relative rounding (<1e-7) is far below
     # any interval width
@@ -433,7 +436,17 @@ def _balance_table(
     else:
         groups = [((), np.arange(len(keys)))]
 
-    frames = []
+    labels = pd.DataFrame(
+        [
+            (dimension, category, measure)
+            for dimension, measure, _, _ in blocks
+            for category in CATEGORIES[dimension]
+        ],
+        columns=["dimension", "category", "measure"],
+    )
+    # one array per column, filled group by group: a DataFrame per group cost ~28 KB and
+    # ~7 ms each when every article had an outlet of its own
+    columns: dict[str, list[np.ndarray]] = {c: [] for c in ("n", "total", "share", "low", "high")}
     for key, rows in groups:
         part = counts[rows]
         n = part.sum(axis=0, dtype=np.float64)  # whole numbers: exact in any order
@@ -448,20 +461,26 @@ def _balance_table(
             for _, measure, f, k in blocks:
                 if measure == "words":
                     low[f : f + k] = high[f : f + k] = np.nan
-        labels = [
-            (dimension, category, measure)
-            for dimension, measure, _, _ in blocks
-            for category in CATEGORIES[dimension]
-        ]
-        frame = pd.DataFrame(labels, columns=["dimension", "category", "measure"])
-        for name, value in zip(by, key, strict=True):
-            frame.insert(by.index(name), name, value)
-        frames.append(
-            frame.assign(n=n.astype(np.int64), total=totals.astype(np.int64), share=share).assign(
-                ci_low=low, ci_high=high
-            )
+        for name, values in zip(columns, (n, totals, share, low, high), strict=True):
+            columns[name].append(values)
+    if groups:
+        size = len(labels)
+        table = pd.DataFrame(
+            {
+                **{
+                    name: np.repeat(np.array([key[i] for key, _ in groups], dtype=object), size)
+                    for i, name in enumerate(by)
+                },
+                **{c: np.tile(labels[c].to_numpy(), len(groups)) for c in labels.columns},
+                "n": np.concatenate(columns["n"]).astype(np.int64),
+                "total": np.concatenate(columns["total"]).astype(np.int64),
+                "share": np.concatenate(columns["share"]),
+                "ci_low": np.concatenate(columns["low"]),
+                "ci_high": np.concatenate(columns["high"]),
+            }
         )
-    table = pd.concat(frames, ignore_index=True) if frames else _empty_balance(by)
+    else:
+        table = _empty_balance(by)
     dimensions = list(dict.fromkeys(d for d, _, _, _ in blocks))
     measures = list(dict.fromkeys(m for _, m, _, _ in blocks))
     dimension_order = pd.CategoricalDtype(dimensions, ordered=True)
