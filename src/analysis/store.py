@@ -72,7 +72,10 @@ from analysis.pipeline import (
     link_corpus,
 )
 from analysis.schema import (
+    ARTICLE_SENTIMENT,
+    COUNT_COLUMNS,
     FAILURE_COLUMNS,
+    METADATA_COLUMNS,
     PROBLEM_COLUMNS,
     QUOTE_DTYPES,
     QUOTE_SENTIMENT,
@@ -1019,10 +1022,7 @@ def _cap_metadata_columns(
 ) -> tuple[pa.Schema, list[str]]:
     """The articles schema with at most ``MAX_METADATA_COLUMNS`` extra columns, and the names
     of those left out. Counting reads each articles part once, only when over the cap."""
-    from analysis import pipeline  # the table contract's column lists, wherever they live
-
-    computed = [*pipeline.METADATA_COLUMNS, *pipeline.COUNT_COLUMNS, *pipeline.ARTICLE_SENTIMENT]
-    fixed = {*computed, *_LOADER_COLUMNS}
+    fixed = {*METADATA_COLUMNS, *COUNT_COLUMNS, *ARTICLE_SENTIMENT, *_LOADER_COLUMNS}
     extra = [name for name in schema.names if name not in fixed]
     if len(extra) <= MAX_METADATA_COLUMNS:
         return schema, []
