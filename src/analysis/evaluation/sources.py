@@ -64,12 +64,7 @@ def read_labels(path: Path) -> pd.DataFrame:
     CorpusError
         When the file is missing or lacks a column.
     """
-    if not path.is_file():
-        raise CorpusError(str(path), "labels file not found")
-    labels = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in LABEL_COLUMNS if c not in labels.columns]
-    if missing:
-        raise CorpusError(str(path), f"missing column(s) {missing}; expected {LABEL_COLUMNS}")
+    labels = _read_hand_csv(path, LABEL_COLUMNS, "labels")
     return labels.assign(is_anonymous=lambda d: d["is_anonymous"].str.lower() == "true")
 
 
@@ -184,13 +179,18 @@ def read_identity(path: Path) -> pd.DataFrame:
     CorpusError
         When the file is missing or lacks a column.
     """
+    return _read_hand_csv(path, IDENTITY_COLUMNS, "identity")
+
+
+def _read_hand_csv(path: Path, columns: tuple[str, ...], what: str) -> pd.DataFrame:
+    """A hand-made CSV of strings; CorpusError naming the file when missing or short of a column."""
     if not path.is_file():
-        raise CorpusError(str(path), "identity file not found")
-    identity = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in IDENTITY_COLUMNS if c not in identity.columns]
+        raise CorpusError(str(path), f"{what} file not found")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise CorpusError(str(path), f"missing column(s) {missing}; expected {IDENTITY_COLUMNS}")
-    return identity
+        raise CorpusError(str(path), f"missing column(s) {missing}; expected {columns}")
+    return table
 
 
 def identity_scores(table: pd.DataFrame, identity: pd.DataFrame) -> dict[str, float]:
