@@ -482,6 +482,66 @@ def _problems_table(earlier: pd.DataFrame | None, rows: list[dict[str, str]]) ->
     return pd.concat([earlier[PROBLEM_COLUMNS], new], ignore_index=True).astype("str")
 
 
+_QUOTE_DEFAULTS = {
+    "source_type": "unknown",
+    "origin": "unknown",
+    "type_basis": "",
+    "origin_basis": "",
+    "gender_basis": "",
+}
+"""What a quote without a speaker row gets in the speaker columns that have a default."""
+
+
+def speaker_columns_of_quotes(
+    quotes: pd.DataFrame, speakers: pd.DataFrame, columns: Sequence[str]
+) -> pd.DataFrame:
+    """Each quote's ``columns`` taken from its speaker's row of ``speakers``.
+
+    Used by :func:`link_corpus` and :func:`correct_results` in memory and by
+    :mod:`analysis.store` on each row group of a results folder, so both give the same
+    values. A quote below the confidence floor whose speaker has no counted quote has no
+    speakers row: it keeps its own values. A quote without a speaker gets
+    ``"unknown"``/``""`` where those are the column's default.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        ``article_id``, ``speaker`` and the ``columns`` (its own values).
+    speakers : pandas.DataFrame
+        One row per (article_id, speaker) with the ``columns``.
+    columns : sequence of str
+        Columns of the quotes table (see :data:`analysis.schema.QUOTE_DTYPES`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``columns``, one row per quote in the order of ``quotes`` (its index kept), typed
+        as the quotes table types them.
+    """
+    keys = ["article_id", "speaker"]
+    own_values = quotes[list(columns)].reset_index(drop=True)
+    new = (
+        quotes[keys]
+        .reset_index(drop=True)
+        .merge(
+            speakers[[*keys, *columns]], on=keys, how="left", validate="many_to_one", indicator=True
+        )
+    )
+    own = ((new.pop("_merge") == "left_only") & quotes["speaker"].notna().to_numpy()).to_numpy()
+    if own.any():
+        for name in columns:
+            new[name] = new[name].astype(object)
+            new.loc[own, name] = own_values.loc[own, name].astype(object).to_numpy()
+    filled = new[list(columns)].assign(
+        **{
+            name: new[name].astype(object).fillna(default)
+            for name, default in _QUOTE_DEFAULTS.items()
+            if name in columns
+        }
+    )
+    return filled.astype({c: QUOTE_DTYPES[c] for c in columns}).set_axis(quotes.index)
+
+
 def link_corpus(results: Results) -> Results:
     """The corpus-level speaker step: one ``speaker_id`` per person or organisation across
     articles, and types and origins lent from the articles that describe them.
@@ -499,24 +559,9 @@ def link_corpus(results: Results) -> Results:
     speakers = link_speakers(results.speakers, countries)[list(SPEAKER_DTYPES)].astype(
         SPEAKER_DTYPES
     )
-    linked = speakers[["article_id", "speaker", *SPEAKER_LINK_COLUMNS]]
-    quotes = results.quotes.drop(columns=SPEAKER_LINK_COLUMNS).merge(
-        linked, on=["article_id", "speaker"], how="left", validate="many_to_one"
+    quotes = results.quotes.assign(
+        **speaker_columns_of_quotes(results.quotes, speakers, SPEAKER_LINK_COLUMNS)
     )
-    # a quote below the confidence floor whose speaker has no counted quote has no speakers
-    # row: it keeps its own per-article values
-    unlinked = quotes["speaker"].notna().to_numpy() & ~quotes.set_index(
-        ["article_id", "speaker"]
-    ).index.isin(linked.set_index(["article_id", "speaker"]).index)
-    for column in SPEAKER_LINK_COLUMNS:
-        quotes.loc[unlinked, column] = results.quotes.loc[unlinked, column].to_numpy()
-    quotes = quotes.assign(
-        source_type=quotes["source_type"].fillna("unknown"),
-        origin=quotes["origin"].fillna("unknown"),
-        type_basis=quotes["type_basis"].fillna(""),
-        origin_basis=quotes["origin_basis"].fillna(""),
-        gender_basis=quotes["gender_basis"].fillna(""),
-    )[list(results.quotes.columns)].astype({c: QUOTE_DTYPES[c] for c in SPEAKER_LINK_COLUMNS})
     return Results(quotes, speakers, results.articles, results.problems)
 
 
@@ -538,17 +583,9 @@ def correct_results(results: Results, corrections: Sequence[Correction]) -> Resu
     )
     speakers = speakers.astype(SPEAKER_DTYPES).reset_index(drop=True)
     copied = [*SPEAKER_LINK_COLUMNS, "is_anonymous"]
-    linked = speakers[["article_id", "speaker", *copied]]
-    quotes = quotes.drop(columns=copied).merge(
-        linked, on=["article_id", "speaker"], how="left", validate="many_to_one"
-    )
-    quotes = quotes.assign(
-        source_type=quotes["source_type"].astype(object).fillna("unknown"),
-        origin=quotes["origin"].astype(object).fillna("unknown"),
-        type_basis=quotes["type_basis"].fillna(""),
-        origin_basis=quotes["origin_basis"].fillna(""),
-        gender_basis=quotes["gender_basis"].fillna(""),
-    )[list(results.quotes.columns)].astype({c: QUOTE_DTYPES[c] for c in copied})
+    quotes = quotes.assign(**speaker_columns_of_quotes(quotes, speakers, copied))[
+        list(results.quotes.columns)
+    ]
     counts = speakers.groupby("article_id").size()
     articles = results.articles.assign(
         n_speakers=results.articles["article_id"].map(counts).fillna(0).astype("int64")

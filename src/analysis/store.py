@@ -70,6 +70,7 @@ from analysis.pipeline import (
     combine,
     correct_results,
     link_corpus,
+    speaker_columns_of_quotes,
 )
 from analysis.schema import (
     ARTICLE_SENTIMENT,
@@ -938,22 +939,12 @@ def _relinked(
         value_set = pa.array(dropped, type=table["quote_id"].type)
         gone = pc.is_in(table["quote_id"], value_set=value_set).to_numpy(zero_copy_only=False)
         keys.loc[gone, "speaker"] = None
-    new = keys.merge(lookup, on=_KEYS, how="left", validate="many_to_one", indicator=True)
-    # a quote below the confidence floor whose speaker has no counted quote has no speakers
-    # row: it keeps its own per-article values (as in analysis.pipeline.link_corpus)
-    own = ((new.pop("_merge") == "left_only") & keys["speaker"].notna()).to_numpy()
-    if own.any():
-        before = table.select(list(copied)).to_pandas()
-        for name in copied:
-            new[name] = new[name].astype(object)
-            new.loc[own, name] = before.loc[own, name].astype(object).to_numpy()
-    new = new.assign(
-        source_type=new["source_type"].astype(object).fillna("unknown"),
-        origin=new["origin"].astype(object).fillna("unknown"),
-        type_basis=new["type_basis"].fillna(""),
-        origin_basis=new["origin_basis"].fillna(""),
-        gender_basis=new["gender_basis"].fillna(""),
-    ).astype({c: QUOTE_DTYPES[c] for c in ["speaker", *copied]})
+    quotes = keys.assign(**table.select(list(copied)).to_pandas())
+    new = (
+        quotes[_KEYS]
+        .astype({"speaker": QUOTE_DTYPES["speaker"]})
+        .join(speaker_columns_of_quotes(quotes, lookup, copied))
+    )
     for name in [*copied, *(["speaker"] if dropped else [])]:
         item = table.schema.field(name)
         column = to_arrow(new[[name]]).column(0).cast(item.type)
